@@ -1,0 +1,1 @@
+"""vssid: registering an account for electronic transactions with BHXH Việt Nam."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "vssid.core"
+    verbose_name = "Shared page layout and operations commands"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeclarationsConfig(AppConfig):
+    name = "vssid.declarations"
+    verbose_name = "Declarations (tờ khai)"

@@ -1,0 +1,81 @@
+"""The tờ khai (mẫu 01/ĐK-GD): a citizen's declaration and its lifecycle.
+
+draft → submitted → activated | rejected | expired; a draft or a submitted declaration may be
+cancelled. Every answer is stored as soon as its step is accepted, so a closed tab loses nothing.
+"""
+import uuid
+
+from django.db import models
+
+
+class Declaration(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Bản nháp"
+        SUBMITTED = "submitted", "Đã gửi"
+        ACTIVATED = "activated", "Đã kích hoạt"
+        REJECTED = "rejected", "Bị từ chối"
+        EXPIRED = "expired", "Hết hạn"
+        CANCELLED = "cancelled", "Đã hủy"
+
+    class Sex(models.TextChoices):
+        MALE = "male", "Nam"
+        FEMALE = "female", "Nữ"
+
+    class DocumentType(models.TextChoices):
+        CCCD = "cccd", "Căn cước / CCCD"
+        CMND = "cmnd", "CMND"
+        PASSPORT = "passport", "Hộ chiếu"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    language = models.CharField(max_length=8, default="vi")
+
+    full_name = models.CharField(max_length=100, blank=True)
+    social_insurance_number = models.CharField(max_length=10, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    id_document_type = models.CharField(max_length=10, choices=DocumentType.choices, blank=True)
+    id_document_number = models.CharField(max_length=20, blank=True)
+    address_province = models.ForeignKey(
+        "places.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address_commune = models.ForeignKey(
+        "places.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address_street = models.CharField(max_length=200, blank=True)
+    mobile_phone = models.CharField(max_length=16, blank=True, help_text="E.164, +84…")
+    email = models.EmailField(max_length=254, blank=True)
+
+    portrait = models.ForeignKey("photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    id_front = models.ForeignKey("photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    id_back = models.ForeignKey("photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    office = models.ForeignKey("places.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    email_declaration = models.BooleanField(default=False)
+
+    reference_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    # Opens the confirmation page; long and random, and it shows no personal data.
+    confirmation_token = models.CharField(max_length=43, unique=True, null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    visit_due_date = models.DateField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "status", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(status="cancelled", submitted_at__isnull=True)
+                | models.Q(reference_code__isnull=False, submitted_at__isnull=False, visit_due_date__isnull=False),
+                name="declaration_submitted_has_reference",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Declaration {self.reference_code or self.id}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from vssid.core import views as core_views
+
+urlpatterns = [
+    path("", include("vssid.declarations.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler400 = "vssid.core.views.bad_request"
+handler403 = "vssid.core.views.forbidden"
+handler404 = "vssid.core.views.not_found"
+handler500 = "vssid.core.views.server_error"

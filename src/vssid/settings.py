@@ -52,6 +52,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "vssid.urls"
+CSRF_FAILURE_VIEW = "vssid.core.views.csrf_failure"
 WSGI_APPLICATION = "vssid.wsgi.application"
 
 TEMPLATES = [
@@ -106,7 +107,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Development serves static files from the apps (WHITENOISE_USE_FINDERS); production from collectstatic.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or (None if DEBUG else str(VAR_DIR / "static"))
 STATICFILES_DIRS = [("fonts", Path(fontpkg_be_vietnam_pro.__file__).parent / "files")]
 STORAGES = {
     "default": {

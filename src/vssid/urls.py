@@ -4,6 +4,7 @@ from vssid.core import views as core_views
 
 urlpatterns = [
     path("", include("vssid.declarations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

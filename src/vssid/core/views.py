@@ -32,3 +32,9 @@ def server_error(request):
         request, 500, _("Hệ thống đang gặp sự cố"),
         _("Thông tin bạn đã nhập vẫn được lưu. Hãy thử lại sau ít phút."),
     )
+
+
+def csrf_failure(request, reason=""):
+    """An expired or missing CSRF token: usually a page left open too long. Nothing was saved from
+    this one request, and everything accepted before it is still there."""
+    return forbidden(request)

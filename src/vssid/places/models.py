@@ -67,6 +67,9 @@ class Office(models.Model):
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=200, help_text="Where this record comes from.")
+    # Every write path sets this (auto_now for save(), explicitly in bulk writes): the selectors'
+    # per-process cache of valid offices compares (count, latest updated_at) to notice changes.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OfficeQuerySet.as_manager()
 

@@ -1,0 +1,56 @@
+"""The base of every citizen-facing form: server-side rules from `vssid.cards`, messages that say
+what to do, and the attributes an error summary and a screen reader need."""
+from django import forms
+from django.utils.translation import gettext
+
+from vssid.cards.errors import InvalidValue
+
+
+def message_for(error: InvalidValue) -> str:
+    """The citizen-facing text of a rule's error, in the active language."""
+    return error.render(gettext)
+
+
+class CitizenForm(forms.Form):
+    """Marks invalid fields for assistive technology and lists errors for the summary.
+
+    `error_anchor` maps a field to the input the summary should link to (for a group of inputs, its
+    first one).
+    """
+
+    error_anchor: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs.setdefault("aria-describedby", f"id_{name}-hint")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                described = widget.attrs.get("aria-describedby", "")
+                widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
+
+    def add_rule_error(self, field: str | None, error: InvalidValue) -> None:
+        self.add_error(field, message_for(error))
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(anchor, message) pairs in the order the fields appear on the page."""
+        items = []
+        for name in list(self.fields) + ["__all__"]:
+            for message in self.errors.get(name, []):
+                anchor = self.error_anchor.get(name, f"id_{name}" if name != "__all__" else "main")
+                items.append((anchor, message))
+        return items
+
+
+def digits_field(**kwargs) -> forms.CharField:
+    """A code typed by hand: numeric keyboard, no spellcheck; spaces, dots and dashes allowed."""
+    attrs = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off", "class": "input"}
+    attrs.update(kwargs.pop("attrs", {}))
+    return forms.CharField(widget=forms.TextInput(attrs=attrs), **kwargs)

@@ -1,0 +1,119 @@
+"""Every write to a declaration: one function per use case, each in its own transaction."""
+import logging
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vssid.photos import services as photo_services
+from vssid.photos.models import Photo
+
+from . import deadlines, steps
+from .models import Declaration
+from .reference import new_reference_code
+
+log = logging.getLogger(__name__)
+
+PHOTO_FIELD = {Photo.Kind.PORTRAIT: "portrait", Photo.Kind.ID_FRONT: "id_front", Photo.Kind.ID_BACK: "id_back"}
+
+
+class DeclarationNotEditable(Exception):
+    """The declaration has been sent (or cancelled): its answers can no longer change."""
+
+
+class DeclarationIncomplete(Exception):
+    def __init__(self, step: steps.Step):
+        super().__init__(step.slug)
+        self.step = step
+
+
+def start_declaration(*, language: str = "vi") -> Declaration:
+    return Declaration.objects.create(language=language)
+
+
+def _locked_draft(declaration: Declaration) -> Declaration:
+    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if not locked.is_draft:
+        raise DeclarationNotEditable
+    return locked
+
+
+@transaction.atomic
+def save_step_answers(declaration: Declaration, step: steps.Step, answers: dict) -> Declaration:
+    """Store one step's accepted answers, and clear what the change made stale (see `steps`)."""
+    draft = _locked_draft(declaration)
+    for name, value in answers.items():
+        if getattr(draft, name) != value and name in step.clears:
+            for stale in step.clears[name]:
+                setattr(draft, stale, None)
+        setattr(draft, name, value)
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def attach_photo(declaration: Declaration, kind: str, stream) -> Photo:
+    """Check and store one photo; it replaces the one of that kind. Raises PhotoRejected."""
+    draft = _locked_draft(declaration)
+    photo = photo_services.store_photo(stream, kind)
+    other_side = {Photo.Kind.ID_FRONT: draft.id_back, Photo.Kind.ID_BACK: draft.id_front}.get(kind)
+    if other_side is not None:
+        try:
+            photo_services.ensure_distinct(photo, other_side)
+        except Exception:
+            photo_services.purge_photo(photo)
+            raise
+    setattr(draft, PHOTO_FIELD[kind], photo)
+    draft.save()
+    return photo
+
+
+@transaction.atomic
+def submit_declaration(declaration: Declaration) -> Declaration:
+    """Send the declaration: the one place a draft becomes submitted.
+
+    Idempotent: the row is locked, so a double click, a retried request or the back button finds it
+    already submitted and gets the same declaration back, never a second one.
+    """
+    current = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if current.status == Declaration.Status.SUBMITTED:
+        return current
+    if not current.is_draft:
+        raise DeclarationNotEditable
+    missing = steps.first_incomplete(current)
+    if missing is not None:
+        raise DeclarationIncomplete(missing)
+
+    now = timezone.now()
+    current.status = Declaration.Status.SUBMITTED
+    current.submitted_at = now
+    current.visit_due_date = deadlines.visit_due_date(now)
+    current.confirmation_token = secrets.token_urlsafe(32)
+    for _attempt in range(5):
+        current.reference_code = new_reference_code()
+        try:
+            with transaction.atomic():
+                current.save()
+            break
+        except IntegrityError:  # 45 random bits: a collision is rare, but it is retried, not fatal
+            continue
+    else:
+        raise RuntimeError("could not allocate a unique reference code")
+
+    if current.email_declaration and current.email:
+        from vssid.notify.services import queue_declaration_email
+
+        queue_declaration_email(current)
+    log.info("declaration submitted", extra={"declaration": str(current.pk)})
+    return current
+
+
+@transaction.atomic
+def cancel_declaration(declaration: Declaration) -> Declaration:
+    current = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if current.status not in (Declaration.Status.DRAFT, Declaration.Status.SUBMITTED):
+        raise DeclarationNotEditable
+    current.status = Declaration.Status.CANCELLED
+    current.cancelled_at = timezone.now()
+    current.save()
+    return current

@@ -1,0 +1,14 @@
+"""Suite-wide fixtures: private files in a temporary folder, never in ./var."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+    settings.EMAIL_FILE_PATH = tmp_path / "outbox"

@@ -1,0 +1,38 @@
+"""Configuration from the environment, with safe development defaults."""
+import os
+import subprocess
+import sys
+
+
+def _load_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VSSID_ENV", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "-c", "import vssid.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.DATABASES['default']['ENGINE'])"],
+        env={**clean, **env}, capture_output=True, text=True,
+    )
+
+
+def test_production_refuses_the_development_secret():
+    result = _load_settings(VSSID_ENV="production")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_short_secret():
+    assert _load_settings(VSSID_ENV="production", SECRET_KEY="short").returncode != 0
+
+
+def test_production_with_a_real_secret_is_secure_and_not_debug():
+    result = _load_settings(VSSID_ENV="production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="vssid.example.vn")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["False", "True"]
+
+
+def test_database_url_selects_postgresql():
+    result = _load_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/vssid")
+    assert result.stdout.split()[2] == "django.db.backends.postgresql"
+
+
+def test_development_default_is_sqlite_and_debug():
+    result = _load_settings()
+    assert result.stdout.split() == ["True", "False", "django.db.backends.sqlite3"]

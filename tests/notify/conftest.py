@@ -1,0 +1,161 @@
+"""Fixtures for the outbox: a submitted declaration, a real SMTP server, the real DB worker."""
+import datetime
+import email
+import email.policy
+import io
+import secrets
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+from vssid.declarations.models import Declaration
+from vssid.places.models import Commune, Office, Province
+
+# The fixture person. Their data must never reach a log line (see test_no_personal_data_in_logs).
+PERSON = {
+    "full_name": "Lê Thị Hồng Nhung",
+    "social_insurance_number": "7913579246",
+    "id_document_number": "079186024680",
+    "mobile_phone": "+84987654321",
+    "email": "hong.nhung.le@example.vn",
+    "address_street": "Số 45 đường Lý Tự Trọng",
+}
+
+
+@pytest.fixture
+def test_office(db):
+    # Codes no real unit uses, so this works before and after the places data migration lands.
+    province, _ = Province.objects.get_or_create(
+        code="99",
+        defaults={"name": "Thành phố Thử Nghiệm", "short_name": "Thử Nghiệm", "latitude": 10.77, "longitude": 106.7},
+    )
+    commune, _ = Commune.objects.get_or_create(
+        code="99999",
+        defaults={
+            "province": province, "name": "Phường Bến Thành Thử", "short_name": "Bến Thành Thử", "kind": "Phường",
+            "latitude": 10.77, "longitude": 106.7, "area_km2": 9.9,
+        },
+    )
+    office, _ = Office.objects.get_or_create(
+        code="TEST-OFFICE",
+        defaults={
+            "name": "Bảo hiểm xã hội cơ sở Bến Thành Thử", "kind": Office.Kind.LOCAL, "province": province,
+            "commune": commune, "address": "Số 117 đường Nguyễn Đình Chiểu", "latitude": 10.77, "longitude": 106.7,
+            "opening_hours": "Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00", "phone": "028 3930 0000",
+            "valid_from": datetime.date(2025, 7, 1), "source": "test fixture",
+        },
+    )
+    return office
+
+
+@pytest.fixture
+def make_declaration(test_office):
+    def make(**overrides) -> Declaration:
+        fields = {
+            **PERSON,
+            "status": Declaration.Status.SUBMITTED,
+            "date_of_birth": datetime.date(1986, 11, 2),
+            "sex": Declaration.Sex.FEMALE,
+            "id_document_type": Declaration.DocumentType.CCCD,
+            "address_province": test_office.province,
+            "address_commune": test_office.commune,
+            "office": test_office,
+            "email_declaration": True,
+            "reference_code": "K7Q4M2XA9E",
+            "confirmation_token": secrets.token_urlsafe(32),
+            "submitted_at": datetime.datetime(2025, 7, 5, 3, 0, tzinfo=datetime.UTC),
+            "visit_due_date": datetime.date(2025, 8, 5),
+        }
+        fields.update(overrides)
+        return Declaration.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def database_task_backend(settings):
+    """The production task backend: jobs are rows, run by the real db_worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def person() -> dict:
+    return dict(PERSON)
+
+
+@pytest.fixture
+def run_worker():
+    """Run every job that is due, as `vssid db_worker --batch` would, then return."""
+
+    def run() -> None:
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0,
+            worker_id="test-worker", verbosity=1, stdout=io.StringIO(),
+        )
+
+    return run
+
+
+class RecordingHandler:
+    """An SMTP server's delivery end: keeps what it accepted; can refuse recipients."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelope_recipients: list[list[str]] = []
+        self.refuse_recipients_with: str | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_recipients_with:
+            return self.refuse_recipients_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.envelope_recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_port():
+    # A port nothing listens on until a test starts the server: "mail server down" for free.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    return settings
+
+
+@pytest.fixture
+def start_smtp_server(smtp_settings, smtp_port):
+    """Start a real SMTP server (aiosmtpd) on the configured port; stopped after the test."""
+    controllers = []
+
+    def start() -> RecordingHandler:
+        handler = RecordingHandler()
+        controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        controllers.append(controller)
+        return handler
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(start_smtp_server) -> RecordingHandler:
+    return start_smtp_server()

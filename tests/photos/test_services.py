@@ -1,0 +1,151 @@
+"""store_photo / purge_photo / open_photo: private storage and the Photo row stay consistent."""
+import io
+import uuid
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import DatabaseError
+from PIL import Image
+
+from support import images
+from vssid.photos.errors import PhotoRejected, RejectionCode
+from vssid.photos.kinds import PhotoKind
+from vssid.photos.models import Photo
+from vssid.photos.selectors import open_photo
+from vssid.photos.storage import PrivateFileSystemStorage
+from vssid.photos.services import ensure_distinct, purge_photo, store_photo
+
+from .helpers import stored_files
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_stored_photo_is_a_row_and_a_private_jpeg(private_storage):
+    upload = io.BytesIO(images.make_card_jpeg(seed=40))
+
+    photo = store_photo(upload, PhotoKind.ID_FRONT)
+
+    photo.refresh_from_db()
+    assert stored_files(private_storage) == [photo.storage_name]
+    with private_storage.open(photo.storage_name) as file:
+        content = file.read()
+    assert content[:3] == b"\xff\xd8\xff" and len(content) == photo.byte_size
+    assert (photo.kind, photo.width, photo.height, photo.source_format) == ("id_front", 1600, 1000, "JPEG")
+    assert len(photo.sha256) == 64 and len(photo.dhash) == 16 and len(photo.dhash256) == 64
+    assert photo.purged_at is None
+
+
+def test_the_file_name_is_random_and_unrelated_to_the_row(private_storage):
+    first = store_photo(images.make_card_jpeg(seed=41), "id_front")
+    second = store_photo(images.make_card_jpeg(seed=41), "id_front")
+
+    for photo in (first, second):
+        directory, name = photo.storage_name.split("/")
+        assert directory == "photos" and name.endswith(".jpg")
+        assert uuid.UUID(name.removesuffix(".jpg")).version == 4
+        assert str(photo.id.hex) not in photo.storage_name
+    assert first.storage_name != second.storage_name
+
+
+def test_the_private_storage_class_refuses_to_make_a_url(tmp_path):
+    storage = PrivateFileSystemStorage(location=tmp_path)
+    name = storage.save("photos/x.jpg", ContentFile(images.make_card_jpeg(seed=42)))
+
+    with pytest.raises(ValueError):
+        storage.url(name)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="settings.STORAGES['private'] uses FileSystemStorage, whose base_url=None falls back to "
+    "MEDIA_URL; its BACKEND should be vssid.photos.storage.PrivateFileSystemStorage",
+)
+def test_the_configured_private_storage_has_no_url(private_storage):
+    photo = store_photo(images.make_card_jpeg(seed=42), "id_back")
+
+    with pytest.raises(ValueError):
+        private_storage.url(photo.storage_name)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", images.PDF_BYTES, images.truncated(images.make_card_jpeg(seed=43)), images.png_declaring_size(100_000, 100_000)],
+    ids=["empty", "pdf", "truncated-jpeg", "png-bomb"],
+)
+def test_a_refused_upload_leaves_neither_a_file_nor_a_row(private_storage, data):
+    with pytest.raises(PhotoRejected):
+        store_photo(data, PhotoKind.ID_FRONT)
+
+    assert stored_files(private_storage) == []
+    assert not Photo.objects.exists()
+
+
+def test_when_the_row_cannot_be_written_the_file_is_removed(private_storage, monkeypatch):
+    def failing_save(self, *args, **kwargs):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(Photo, "save", failing_save)
+
+    with pytest.raises(DatabaseError):
+        store_photo(images.make_card_jpeg(seed=44), PhotoKind.ID_FRONT)
+
+    assert stored_files(private_storage) == []
+
+
+def test_open_photo_returns_the_stored_bytes(private_storage):
+    photo = store_photo(images.make_portrait_jpeg(), PhotoKind.PORTRAIT)
+
+    with open_photo(photo) as file:
+        picture = Image.open(io.BytesIO(file.read()))
+    assert picture.format == "JPEG" and picture.size == (900, 1200)
+
+
+def test_purging_removes_the_file_and_keeps_the_fingerprints(private_storage):
+    photo = store_photo(images.make_card_jpeg(seed=45), PhotoKind.ID_BACK)
+    fingerprints = (photo.sha256, photo.dhash, photo.dhash256, photo.width, photo.height, photo.byte_size)
+
+    purge_photo(photo)
+
+    photo.refresh_from_db()
+    assert stored_files(private_storage) == []
+    assert photo.purged_at is not None and photo.is_purged
+    assert (photo.sha256, photo.dhash, photo.dhash256, photo.width, photo.height, photo.byte_size) == fingerprints
+    with pytest.raises(FileNotFoundError):
+        open_photo(photo)
+
+
+def test_purging_twice_changes_nothing(private_storage):
+    photo = store_photo(images.make_card_jpeg(seed=46), PhotoKind.ID_BACK)
+    purge_photo(photo)
+    first_purge = Photo.objects.get(pk=photo.pk).purged_at
+
+    purge_photo(Photo.objects.get(pk=photo.pk))
+
+    assert Photo.objects.get(pk=photo.pk).purged_at == first_purge
+
+
+def test_purging_one_photo_leaves_the_others(private_storage):
+    keep = store_photo(images.make_card_jpeg(seed=47), PhotoKind.ID_FRONT)
+    drop = store_photo(images.make_card_jpeg(seed=48), PhotoKind.ID_BACK)
+
+    purge_photo(drop)
+
+    assert stored_files(private_storage) == [keep.storage_name]
+
+
+def test_the_same_picture_as_front_and_back_is_caught_even_after_purging(private_storage):
+    card = images.make_card_jpeg(seed=49)
+    front = store_photo(card, PhotoKind.ID_FRONT)
+    back = store_photo(card, PhotoKind.ID_BACK)
+    purge_photo(front)
+
+    with pytest.raises(PhotoRejected) as caught:
+        ensure_distinct(Photo.objects.get(pk=front.pk), Photo.objects.get(pk=back.pk))
+    assert caught.value.code == RejectionCode.SAME_AS_FRONT
+
+
+def test_two_real_sides_pass_the_distinct_check(private_storage):
+    front = store_photo(images.make_card_jpeg(seed=50), PhotoKind.ID_FRONT)
+    back = store_photo(images.make_card_jpeg(seed=51), PhotoKind.ID_BACK)
+
+    ensure_distinct(front, back)  # no refusal

@@ -1,14 +1,25 @@
 """The base of every citizen-facing form: server-side rules from `vssid.cards`, messages that say
 what to do, and the attributes an error summary and a screen reader need."""
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from vssid.cards.errors import InvalidValue
+from vssid.cards.messages import MESSAGES
 
 
 def message_for(error: InvalidValue) -> str:
     """The citizen-facing text of a rule's error, in the active language."""
     return error.render(gettext)
+
+
+def _rule_message(code: str) -> str:
+    return gettext(MESSAGES[code])
+
+
+# A catalogued message of the card rules, for Django's own checks (a required field left empty), so
+# the same problem reads the same whether Django or a card rule noticed it.
+rule_message = lazy(_rule_message, str)
 
 
 class CitizenForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from vssid.cards import bhxh, dates, emails, identity, names, phones
 from vssid.cards.text import normalize_text
 from vssid.cards.errors import InvalidValue
-from vssid.core.forms import CitizenForm, digits_field, message_for
+from vssid.core.forms import CitizenForm, digits_field, message_for, rule_message
 from vssid.places import selectors as places
 
 from .models import Declaration
@@ -34,7 +34,7 @@ class PersonalForm(StepForm):
         label=_("Họ và tên"),
         help_text=_("Như trên giấy tờ tùy thân, có dấu"),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false", "class": "input"}),
-        error_messages={"required": _("Nhập họ và tên")},
+        error_messages={"required": rule_message("full_name_required")},
     )
     dob_day = digits_field(label=_("Ngày"), required=False, attrs={"autocomplete": "bday-day", "class": "input input--w2", "maxlength": "2"})
     dob_month = digits_field(label=_("Tháng"), required=False, attrs={"autocomplete": "bday-month", "class": "input input--w2", "maxlength": "2"})
@@ -97,7 +97,7 @@ class SocialInsuranceNumberForm(StepForm):
     social_insurance_number = digits_field(
         label=_("Mã số BHXH"),
         help_text=_("10 chữ số, in trên thẻ BHYT hoặc sổ BHXH"),
-        error_messages={"required": _("Nhập mã số BHXH gồm 10 chữ số")},
+        error_messages={"required": rule_message("social_insurance_number_required")},
         attrs={"class": "input input--w10"},
     )
 
@@ -120,7 +120,7 @@ class IdDocumentForm(StepForm):
         label=_("Loại giấy tờ"),
         choices=Declaration.DocumentType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Chọn loại giấy tờ tùy thân")},
+        error_messages={"required": rule_message("id_document_type")},
     )
     id_document_number = forms.CharField(
         label=_("Số giấy tờ"),
@@ -159,7 +159,8 @@ class ProvinceForm(StepForm):
     address_province = forms.ChoiceField(
         label=_("Tỉnh/thành phố"),
         help_text=_("Theo đơn vị hành chính mới từ 01/07/2025"),
-        error_messages={"required": _("Chọn tỉnh/thành phố nơi bạn ở")},
+        error_messages={"required": _("Chọn tỉnh/thành phố nơi bạn ở"),
+                        "invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách")},
         widget=forms.Select(attrs={"autocomplete": "address-level1", "class": "select"}),
     )
 
@@ -180,7 +181,8 @@ class ProvinceForm(StepForm):
 class AddressForm(StepForm):
     address_commune = forms.ChoiceField(
         label=_("Xã/phường"),
-        error_messages={"required": _("Chọn xã/phường nơi bạn ở")},
+        error_messages={"required": _("Chọn xã/phường nơi bạn ở"),
+                        "invalid_choice": _("Chọn một xã/phường của tỉnh/thành phố đã chọn")},
         widget=forms.Select(attrs={"autocomplete": "address-level2", "class": "select"}),
     )
     address_street = forms.CharField(
@@ -214,7 +216,7 @@ class ContactForm(StepForm):
         label=_("Số điện thoại di động"),
         help_text=_("Mật khẩu sẽ được gửi đến số này bằng tin nhắn"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "class": "input input--w12"}),
-        error_messages={"required": _("Nhập số điện thoại di động")},
+        error_messages={"required": rule_message("mobile_required")},
     )
     email = forms.CharField(
         label=_("Email"),
@@ -246,21 +248,27 @@ class ContactForm(StepForm):
         return {"mobile_phone": self.cleaned_data["mobile_phone"], "email": self.cleaned_data["email"]}
 
 
+OFFICE_NOT_RECEIVING = _("Cơ quan này không còn tiếp nhận tờ khai – hãy chọn cơ quan khác")
+
+
 class OfficeForm(StepForm):
     office = forms.ChoiceField(
         label=_("Cơ quan BHXH tiếp nhận tờ khai"),
         required=False,
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": OFFICE_NOT_RECEIVING},
     )
     other_office = forms.ChoiceField(
         label=_("Hoặc chọn cơ quan BHXH khác"),
         required=False,
         widget=forms.Select(attrs={"class": "select"}),
+        error_messages={"invalid_choice": OFFICE_NOT_RECEIVING},
     )
     email_declaration = forms.BooleanField(label=_("Gửi email tờ khai cho tôi"), required=False)
     email = forms.CharField(
         label=_("Email nhận tờ khai"),
         required=False,
+        help_text=_("Cần điền nếu bạn chọn gửi email tờ khai"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "class": "input"}),
     )
     latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
@@ -280,10 +288,12 @@ class OfficeForm(StepForm):
     def clean(self):
         cleaned = super().clean()
         chosen = cleaned.get("other_office") or cleaned.get("office")
-        if not chosen:
+        if self.has_error("office") or self.has_error("other_office"):
+            pass
+        elif not chosen:
             self.add_error("office", _("Chọn cơ quan BHXH nơi bạn sẽ đến làm thủ tục"))
         elif chosen not in self.valid_ids:
-            self.add_error("office", _("Cơ quan này không còn tiếp nhận tờ khai – hãy chọn cơ quan khác"))
+            self.add_error("office", OFFICE_NOT_RECEIVING)
         else:
             cleaned["office_id"] = int(chosen)
         raw_email = (cleaned.get("email") or "").strip()

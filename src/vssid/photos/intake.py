@@ -137,7 +137,7 @@ def prepare_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> PreparedPh
         image = image.transpose(_UPRIGHT[orientation])
     # A new image carries over `info`; Pillow would write a JPEG comment back from it. Clear it so
     # no EXIF, GPS, XMP, ICC, comment or maker note can reach the output.
-    pass
+    image.info = {}
 
     gray = _analysis_copy(image)
     _check_light(gray, kind)

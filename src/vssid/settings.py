@@ -83,7 +83,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Counters (rate limits) and cached reads are shared by every process: Redis in production
+# (REDIS_URL), a database table on the embedded default.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vssid_cache"}}
+VSSID_RATELIMIT_CACHE = "default"
+VSSID_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("VSSID_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 # Sessions hold the draft's id only; the answers live in the database so a closed tab loses nothing.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

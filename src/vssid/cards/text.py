@@ -49,8 +49,10 @@ def fold(s: str) -> str:
         char for char in unicodedata.normalize("NFD", lowered) if not unicodedata.category(char).startswith("M")
     )
     # Casefolding a character can create a new one that itself folds further (rare, outside
-    # Vietnamese); one more pass makes fold(fold(x)) == fold(x) hold for any text.
-    return unicodedata.normalize("NFC", bare).casefold().translate(_D_WITH_STROKE)
+    # Vietnamese); one more pass makes fold(fold(x)) == fold(x) hold for any text. Dropping a
+    # combining mark that stood alone after a space can leave spaces to collapse again.
+    refolded = unicodedata.normalize("NFC", bare).casefold().translate(_D_WITH_STROKE)
+    return " ".join(refolded.split())
 
 
 def compact_code(raw: str | None) -> str:

@@ -23,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, no_worker, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         self.stdout.write("Database ready (reference data loaded).")
         worker = None
         if not no_worker:

@@ -4,7 +4,8 @@
 
 Builds a 4032 × 3024 card with sensor-like noise (so the JPEG is ~3 MB like a phone's, not a
 suspiciously compressible synthetic one) and a 3024 × 4032 portrait, encodes each as JPEG (q92)
-and HEIC (q50: ~2–4 MB, like an iPhone's), and prints the median and best of several runs. Results go to bench/out/ too.
+and HEIC (q50: ~2 MB, like an iPhone's), and prints the median and best of several runs.
+Results go to bench/out/ too.
 """
 import argparse
 import json
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the shared image builders
+sys.path.insert(0, str(ROOT))  # tests.support: the shared image builders
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vssid.settings")
 
 import django  # noqa: E402
@@ -25,7 +26,7 @@ django.setup()
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from support import images  # noqa: E402
+from tests.support import images  # noqa: E402
 from vssid.photos.intake import prepare_photo  # noqa: E402
 
 

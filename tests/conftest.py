@@ -7,8 +7,8 @@ def _private_storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+            "BACKEND": "vssid.core.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
         },
     }
     settings.EMAIL_FILE_PATH = tmp_path / "outbox"

@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "vssid.places",
     "vssid.photos",
     "vssid.declarations",
+    "vssid.registry",
     "vssid.notify",
+    "ninja", "vssid.api",  # ninja: its Swagger UI files are served from here, never from a CDN
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vssid_cache"}}
 VSSID_RATELIMIT_CACHE = "default"
 VSSID_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("VSSID_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Look-ups of a mã số BHXH (registry): attempts per client address and per person looked up ("N/h").
+VSSID_LOOKUP_RATE_PER_CLIENT = os.environ.get("VSSID_LOOKUP_RATE_PER_CLIENT", "10/h")
+VSSID_LOOKUP_RATE_PER_PERSON = os.environ.get("VSSID_LOOKUP_RATE_PER_PERSON", "5/h")
 
 # Sessions hold the draft's id only; the answers live in the database so a closed tab loses nothing.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -122,11 +127,11 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "files"},
     },
-    # Photos and PDFs: no base_url, so nothing stored here is ever addressable; views stream it
-    # after checking who is asking.
+    # Photos and PDFs: a storage without URLs, so nothing stored here is ever addressable; views
+    # stream it after checking who is asking.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+        "BACKEND": "vssid.core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private"},
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,11 +1,14 @@
 from django.urls import include, path
 
+from vssid.api.api import api
 from vssid.core import views as core_views
 
 urlpatterns = [
     path("", include("vssid.declarations.urls")),
+    path("", include("vssid.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
 ]
 
 handler400 = "vssid.core.views.bad_request"

@@ -1,6 +1,8 @@
 import pytest
 from django.core.files.storage import storages
 
+from vssid import settings as vssid_settings
+
 
 @pytest.fixture
 def private_storage(settings, tmp_path):
@@ -10,8 +12,9 @@ def private_storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
-            # The configured class, so tests see what production runs; only the place changes.
-            "BACKEND": settings.STORAGES["private"]["BACKEND"],
+            # The class vssid.settings configures (not an override from another conftest), so these
+            # tests exercise what production runs; only the place changes.
+            "BACKEND": vssid_settings.STORAGES["private"]["BACKEND"],
             "OPTIONS": {"location": location, "base_url": None},
         },
     }

@@ -9,7 +9,7 @@ import random
 import pytest
 from PIL import Image, ImageEnhance
 
-from support import images
+from tests.support import images
 from vssid.photos.errors import PhotoRejected, RejectionCode
 from vssid.photos.intake import prepare_photo
 from vssid.photos.kinds import PhotoKind
@@ -50,7 +50,7 @@ def _copies(image: Image.Image) -> dict[str, Image.Image]:
 
 
 TABLE_SHOTS = [_on_table(images.make_card_image(seed=seed), *random.Random(seed).choices(range(-40, 41), k=2))
-               for seed in range(12)]
+               for seed in range(16)]
 
 
 @pytest.mark.parametrize("shot", range(4))

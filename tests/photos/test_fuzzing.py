@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from support import images
+from tests.support import images
 from vssid.photos.errors import PhotoRejected, RejectionCode
 from vssid.photos.intake import OUTPUT_LONG_SIDE, prepare_photo
 from vssid.photos.kinds import PhotoKind

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.utils.functional import Promise
 from PIL import Image, ImageCms, ImageOps
 
-from support import images
+from tests.support import images
 from vssid.photos.errors import MESSAGES, PhotoRejected, RejectionCode
 from vssid.photos.intake import (
     MAX_SIDE,
@@ -459,8 +459,30 @@ def test_a_portrait_with_one_face_is_accepted():
     assert (prepared.width, prepared.height) == (900, 1200)
 
 
-def test_a_portrait_without_a_face_is_refused():
-    error = assert_refused(images.make_card_jpeg(), RejectionCode.NO_FACE, PhotoKind.PORTRAIT)
+def test_a_badge_on_the_clothes_is_not_a_second_face():
+    # The full astronaut photo: her mission patch fooled the detector when we equalised contrast.
+    astronaut = images.encode(images._astronaut().resize((1024, 1024), Image.Resampling.LANCZOS), "JPEG")
+
+    prepare_photo(astronaut, PhotoKind.PORTRAIT)
+
+
+@pytest.mark.parametrize("light", [0.45, "side"])
+def test_a_dim_or_side_lit_face_is_still_found(light):
+    portrait = images.make_portrait_image()
+    if light == "side":
+        pixels = np.asarray(portrait, dtype=np.float32) * np.linspace(0.15, 1.0, portrait.width)[None, :, None]
+        portrait = Image.fromarray(pixels.astype(np.uint8))
+    else:
+        portrait = images.darkened(portrait, light)
+
+    prepare_photo(images.encode(portrait, "JPEG"), PhotoKind.PORTRAIT)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_portrait_without_a_face_is_refused(seed):
+    card = images.make_card_jpeg(seed=seed)
+
+    error = assert_refused(card, RejectionCode.NO_FACE, PhotoKind.PORTRAIT)
     assert str(error.message).startswith("Không thấy khuôn mặt trong ảnh cá nhân")
 
 

@@ -1,19 +1,23 @@
 """store_photo / purge_photo / open_photo: private storage and the Photo row stay consistent."""
 import io
+import os
+import time
 import uuid
 
 import pytest
 from django.core.files.base import ContentFile
 from django.db import DatabaseError
+from django.utils.module_loading import import_string
 from PIL import Image
 
-from support import images
+from tests.support import images
+from vssid import settings as vssid_settings
 from vssid.photos.errors import PhotoRejected, RejectionCode
 from vssid.photos.kinds import PhotoKind
 from vssid.photos.models import Photo
 from vssid.photos.selectors import open_photo
-from vssid.photos.storage import PrivateFileSystemStorage
-from vssid.photos.services import ensure_distinct, purge_photo, store_photo
+from vssid.photos.services import ensure_distinct, purge_photo, store_photo, sweep_orphan_files
+from vssid.core.storage import PrivateFileSystemStorage
 
 from .helpers import stored_files
 
@@ -55,16 +59,12 @@ def test_the_private_storage_class_refuses_to_make_a_url(tmp_path):
         storage.url(name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.STORAGES['private'] uses FileSystemStorage, whose base_url=None falls back to "
-    "MEDIA_URL; its BACKEND should be vssid.photos.storage.PrivateFileSystemStorage",
-)
-def test_the_configured_private_storage_has_no_url(private_storage):
-    photo = store_photo(images.make_card_jpeg(seed=42), "id_back")
+def test_the_configured_private_storage_has_no_url(tmp_path):
+    configured = vssid_settings.STORAGES["private"]
+    storage = import_string(configured["BACKEND"])(**{**configured.get("OPTIONS", {}), "location": tmp_path})
 
     with pytest.raises(ValueError):
-        private_storage.url(photo.storage_name)
+        storage.url("photos/0123456789abcdef.jpg")
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,50 @@ def test_two_real_sides_pass_the_distinct_check(private_storage):
     back = store_photo(images.make_card_jpeg(seed=51), PhotoKind.ID_BACK)
 
     ensure_distinct(front, back)  # no refusal
+
+
+def test_the_newer_upload_is_the_one_refused_whichever_order_the_arguments_come_in(private_storage):
+    card = images.make_card_jpeg(seed=52)
+    back = store_photo(card, PhotoKind.ID_BACK)
+    front = store_photo(card, PhotoKind.ID_FRONT)  # the citizen replaces the front with the same picture
+    assert front.created_at > back.created_at
+
+    for arguments in ((front, back), (back, front)):
+        with pytest.raises(PhotoRejected) as caught:
+            ensure_distinct(*arguments)
+        assert caught.value.code == RejectionCode.SAME_AS_BACK
+        assert caught.value.kind == PhotoKind.ID_FRONT
+        assert str(caught.value.message) == "Ảnh mặt trước giống hệt ảnh mặt sau – hãy chụp mặt trước của giấy tờ"
+
+
+def test_a_back_repeating_the_front_is_refused_as_the_back_in_either_order(private_storage):
+    card = images.make_card_jpeg(seed=53)
+    front = store_photo(card, PhotoKind.ID_FRONT)
+    back = store_photo(card, PhotoKind.ID_BACK)
+
+    for arguments in ((front, back), (back, front)):
+        with pytest.raises(PhotoRejected) as caught:
+            ensure_distinct(*arguments)
+        assert caught.value.code == RejectionCode.SAME_AS_FRONT and caught.value.kind == PhotoKind.ID_BACK
+
+
+def test_a_file_left_by_a_rolled_back_transaction_is_swept_once_old(private_storage):
+    from django.db import transaction
+
+    kept = store_photo(images.make_card_jpeg(seed=54), PhotoKind.ID_FRONT)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        store_photo(images.make_card_jpeg(seed=55), PhotoKind.ID_BACK)
+        raise RuntimeError("the declaration could not be saved")
+    assert Photo.objects.count() == 1 and len(stored_files(private_storage)) == 2  # the orphan
+
+    assert sweep_orphan_files() == 0  # too young: it might be an upload about to commit
+    for name in stored_files(private_storage):
+        an_hour_and_more_ago = time.time() - 2 * 3600
+        os.utime(private_storage.path(name), (an_hour_and_more_ago, an_hour_and_more_ago))
+
+    assert sweep_orphan_files() == 1
+    assert stored_files(private_storage) == [kept.storage_name]
+
+
+def test_sweeping_an_empty_storage_does_nothing(private_storage):
+    assert sweep_orphan_files() == 0

@@ -1,1 +1,1 @@
-"""Helpers shared by the test suites (importable as ``support`` because pytest puts tests/ on sys.path)."""
+"""Helpers shared by the test suites; import as ``tests.support.<module>`` (pytest's pythonpath is the project root)."""

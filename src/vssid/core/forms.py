@@ -48,7 +48,9 @@ class CitizenForm(forms.Form):
                 widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
 
     def add_rule_error(self, field: str | None, error: InvalidValue) -> None:
-        self.add_error(field, message_for(error))
+        # The rule's code travels with the message: a page shows only the message, the JSON API
+        # answers the code too (form.errors.as_data()).
+        self.add_error(field, forms.ValidationError(message_for(error), code=error.code))
 
     def summary(self) -> list[tuple[str, str]]:
         """(anchor, message) pairs in the order the fields appear on the page."""

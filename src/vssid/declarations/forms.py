@@ -56,7 +56,7 @@ class PersonalForm(StepForm):
         try:
             return names.normalize_full_name(self.cleaned_data["full_name"])
         except InvalidValue as error:
-            raise forms.ValidationError(message_for(error))
+            raise forms.ValidationError(message_for(error), code=error.code)
 
     def clean(self):
         cleaned = super().clean()
@@ -105,7 +105,7 @@ class SocialInsuranceNumberForm(StepForm):
         try:
             return bhxh.normalize_social_insurance_number(self.cleaned_data["social_insurance_number"])
         except InvalidValue as error:
-            raise forms.ValidationError(message_for(error))
+            raise forms.ValidationError(message_for(error), code=error.code)
 
     @classmethod
     def data_from(cls, d):
@@ -229,7 +229,7 @@ class ContactForm(StepForm):
         try:
             return phones.normalize_mobile(self.cleaned_data["mobile_phone"])
         except InvalidValue as error:
-            raise forms.ValidationError(message_for(error))
+            raise forms.ValidationError(message_for(error), code=error.code)
 
     def clean_email(self):
         raw = self.cleaned_data["email"].strip()
@@ -238,7 +238,7 @@ class ContactForm(StepForm):
         try:
             return emails.normalize_email(raw)
         except InvalidValue as error:
-            raise forms.ValidationError(message_for(error))
+            raise forms.ValidationError(message_for(error), code=error.code)
 
     @classmethod
     def data_from(cls, d):
@@ -291,14 +291,15 @@ class OfficeForm(StepForm):
         if self.has_error("office") or self.has_error("other_office"):
             pass
         elif not chosen:
-            self.add_error("office", _("Chọn cơ quan BHXH nơi bạn sẽ đến làm thủ tục"))
+            self.add_error("office", forms.ValidationError(_("Chọn cơ quan BHXH nơi bạn sẽ đến làm thủ tục"), code="required"))
         elif chosen not in self.valid_ids:
-            self.add_error("office", OFFICE_NOT_RECEIVING)
+            self.add_error("office", forms.ValidationError(OFFICE_NOT_RECEIVING, code="invalid_choice"))
         else:
             cleaned["office_id"] = int(chosen)
         raw_email = (cleaned.get("email") or "").strip()
         if cleaned.get("email_declaration") and not raw_email:
-            self.add_error("email", _("Nhập email để nhận tờ khai, hoặc bỏ chọn “Gửi email tờ khai”"))
+            self.add_error("email", forms.ValidationError(
+                _("Nhập email để nhận tờ khai, hoặc bỏ chọn “Gửi email tờ khai”"), code="email_required"))
         elif raw_email:
             try:
                 cleaned["email"] = emails.normalize_email(raw_email)

@@ -56,6 +56,9 @@ class Declaration(models.Model):
     reference_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
     # Opens the confirmation page; long and random, and it shows no personal data.
     confirmation_token = models.CharField(max_length=43, unique=True, null=True, blank=True)
+    # The JSON API's bearer token for this draft, as a SHA-256 hex digest: the token itself is shown
+    # once, to the app that created the draft, so a copy of the database cannot act as that app.
+    api_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

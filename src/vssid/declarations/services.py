@@ -1,4 +1,5 @@
 """Every write to a declaration: one function per use case, each in its own transaction."""
+import hashlib
 import logging
 import secrets
 
@@ -48,6 +49,20 @@ def save_step_answers(declaration: Declaration, step: steps.Step, answers: dict)
                 setattr(draft, stale, None)
         setattr(draft, name, value)
     draft.save()
+    return draft
+
+
+@transaction.atomic
+def apply_card_answers(declaration: Declaration, answers: dict) -> Declaration:
+    """Store answers read from a card and confirmed by the citizen, each through its own step and
+    in the steps' order, so the same clears apply as if they had been typed."""
+    from .autofill import STEP_OF_FIELD
+
+    draft = declaration
+    for step in steps.STEPS:
+        step_answers = {k: v for k, v in answers.items() if STEP_OF_FIELD.get(k) == step.slug}
+        if step_answers:
+            draft = save_step_answers(draft, step, step_answers)
     return draft
 
 
@@ -117,3 +132,19 @@ def cancel_declaration(declaration: Declaration) -> Declaration:
     current.cancelled_at = timezone.now()
     current.save()
     return current
+
+
+def issue_api_token(declaration: Declaration) -> str:
+    """A new bearer token for the JSON API to act on this declaration; it replaces any earlier one.
+
+    Only its SHA-256 is stored (see `Declaration.api_token_hash`): 256 random bits need no slow,
+    salted hash, and an unsalted digest can be looked up by index.
+    """
+    token = secrets.token_urlsafe(32)
+    declaration.api_token_hash = api_token_digest(token)
+    Declaration.objects.filter(pk=declaration.pk).update(api_token_hash=declaration.api_token_hash)
+    return token
+
+
+def api_token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

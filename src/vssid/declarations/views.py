@@ -1,5 +1,8 @@
 """The citizen's pages. Thin: find the session's declaration, bind a form, call one service, render."""
-from django.http import FileResponse, Http404, HttpResponse
+import functools
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +16,7 @@ from vssid.photos.models import Photo
 from vssid.photos.selectors import open_photo
 from vssid.places import selectors as places
 
-from . import presenters, selectors, services, steps
+from . import autofill, presenters, selectors, services, steps
 from .forms import OfficeForm
 from .models import Declaration
 from .documents import pdf_filename, render_declaration_pdf
@@ -74,16 +77,28 @@ def start(request):
     return render(request, "declarations/start.html", {"has_draft": has_draft, "submitted": submitted})
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def form_step(request, slug):
-    step = steps.BY_SLUG[slug]
-    declaration = selectors.declaration_of_session(request.session)
-    away = _route_away(declaration)
-    if away:
-        return away
-    if not steps.may_open(step, declaration):
-        return _redirect_to_step(steps.first_incomplete(declaration))
+def draft_step(view):
+    """A page of the draft: only for a browser with a draft, and only once the steps before it are
+    complete; otherwise it leads to where the citizen should be. The view gets the step and draft."""
+
+    @never_cache
+    @require_http_methods(["GET", "POST"])
+    @functools.wraps(view)
+    def guarded(request, slug):
+        step = steps.BY_SLUG[slug]
+        declaration = selectors.declaration_of_session(request.session)
+        away = _route_away(declaration)
+        if away:
+            return away
+        if not steps.may_open(step, declaration):
+            return _redirect_to_step(steps.first_incomplete(declaration))
+        return view(request, step, declaration)
+
+    return guarded
+
+
+@draft_step
+def form_step(request, step, declaration):
 
     kwargs = step.form_kwargs(declaration)
     if request.method == "POST":
@@ -101,16 +116,8 @@ def form_step(request, slug):
                   _step_context(request, step, declaration, form=form))
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def office_step(request):
-    step = steps.BY_SLUG["office"]
-    declaration = selectors.declaration_of_session(request.session)
-    away = _route_away(declaration)
-    if away:
-        return away
-    if not steps.may_open(step, declaration):
-        return _redirect_to_step(steps.first_incomplete(declaration))
+@draft_step
+def office_step(request, step, declaration):
 
     today = timezone.localdate()
     data = request.POST if request.method == "POST" else None
@@ -134,16 +141,8 @@ def office_step(request):
     ))
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def photos_step(request):
-    step = steps.BY_SLUG["photos"]
-    declaration = selectors.declaration_of_session(request.session)
-    away = _route_away(declaration)
-    if away:
-        return away
-    if not steps.may_open(step, declaration):
-        return _redirect_to_step(steps.first_incomplete(declaration))
+@draft_step
+def photos_step(request, step, declaration):
 
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -166,7 +165,7 @@ def photos_step(request):
     summary = [(f"id_{kind}", message) for kind, message in errors.items()]
     return render(request, "declarations/steps/photos.html", _step_context(
         request, step, declaration, slots=slots, page_errors=summary,
-    ), status=200)
+    ))
 
 
 @never_cache
@@ -252,3 +251,63 @@ def cancel(request):
     back = reverse("declarations:check") if declaration.is_draft else reverse(
         "declarations:confirmation", kwargs={"token": declaration.confirmation_token})
     return render(request, "declarations/cancel.html", {"declaration": declaration, "back_url": back})
+
+
+SCANNED_CARD = "scanned_card"
+
+
+def _draft_or_away(request):
+    declaration = selectors.declaration_of_session(request.session)
+    return declaration, _route_away(declaration)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def scan_card(request):
+    """Fill in from the QR code of a BHYT or CCCD card: a photo of the card (works without
+    JavaScript), the text a phone's own barcode reader found, or camera frames sent by the page."""
+    declaration, away = _draft_or_away(request)
+    if away:
+        return away
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    error = None
+    if request.method == "POST":
+        card, error = autofill.read_card(text=request.POST.get("text"), photo=request.FILES.get("photo"))
+        if card is not None:
+            request.session[SCANNED_CARD] = card
+            next_url = reverse("declarations:scan-confirm")
+            return JsonResponse({"next": next_url}) if wants_json else redirect(next_url)
+        if wants_json:
+            return JsonResponse({"error": error}, status=422)
+    return render(request, "declarations/scan_card.html", {
+        "back_url": reverse("declarations:personal"),
+        "page_errors": [("id_photo", error)] if error else [],
+        "error": error,
+    })
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_scanned_card(request):
+    declaration, away = _draft_or_away(request)
+    if away:
+        return away
+    card = request.session.get(SCANNED_CARD)
+    if not card:
+        return redirect("declarations:scan")
+    proposals = autofill.proposals_from_card(card, declaration)
+    error = None
+    if request.method == "POST":
+        answers, error = autofill.chosen_answers(proposals, request.POST)
+        if error is None:
+            services.apply_card_answers(declaration, answers)
+            del request.session[SCANNED_CARD]
+            messages.success(request, _("Đã điền thông tin từ thẻ. Hãy kiểm tra lại từng bước."))
+            return _redirect_to_step(steps.first_incomplete(declaration) or steps.STEPS[0])
+    return render(request, "declarations/scan_confirm.html", {
+        "proposals": proposals,
+        "kind": card.get("kind"),
+        "back_url": reverse("declarations:scan"),
+        "page_errors": [("proposal-address", error)] if error else [],
+        "error": error,
+    })

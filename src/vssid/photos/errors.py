@@ -34,7 +34,8 @@ class RejectionCode(enum.StrEnum):
     BLURRY = "blurry"
     NO_FACE = "no_face"
     SEVERAL_FACES = "several_faces"
-    SAME_AS_FRONT = "same_as_front"
+    SAME_AS_FRONT = "same_as_front"  # the back, uploaded after the front, is the front again
+    SAME_AS_BACK = "same_as_back"  # the front, uploaded (again) after the back, is the back
 
 
 # %(photo)s is the kind's label ("Ảnh mặt trước giấy tờ"); other placeholders come from the check.
@@ -59,6 +60,7 @@ MESSAGES: Mapping[RejectionCode, str] = {
         "Ảnh cá nhân có nhiều hơn một khuôn mặt – chụp lại chỉ một người, thẳng mặt, đủ sáng"
     ),
     RejectionCode.SAME_AS_FRONT: _("Ảnh mặt sau giống hệt ảnh mặt trước – hãy chụp mặt sau của giấy tờ"),
+    RejectionCode.SAME_AS_BACK: _("Ảnh mặt trước giống hệt ảnh mặt sau – hãy chụp mặt trước của giấy tờ"),
 }
 
 

@@ -5,6 +5,9 @@ from django.core.files.storage import storages
 
 from .models import Photo
 
+# Every stored photo is a JPEG re-encoded by intake.py, whatever was uploaded.
+PHOTO_CONTENT_TYPE = "image/jpeg"
+
 
 def open_photo(photo: Photo) -> File:
     """The stored JPEG, opened for reading (the caller closes it, e.g. via FileResponse).

@@ -1,0 +1,494 @@
+"""The mã số BHXH look-up on PostgreSQL with 1 M and 10 M registry rows: the selector's query latency,
+and the look-up page's HTTP throughput beside the same server's trivial endpoint (/healthz).
+
+    .venv/bin/python bench/lookup.py                       # 1 M then 10 M rows, figures printed
+    .venv/bin/python bench/lookup.py --sizes 1000000 --write-docs
+    .venv/bin/python bench/lookup.py --reuse               # keep rows already loaded by an earlier run
+
+What it does, per size:
+1. Fills the database ``vssid_bench`` (created when missing, migrated with the project's migrations)
+   up to the size with synthetic people (``registry.services.synthetic_record``: realistic names,
+   dates, CCCD numbers that agree with them). Loading goes around Django on purpose: the indexes and
+   the foreign key are dropped, two processes stream rows with ``COPY … FROM STDIN``, and the
+   indexes are rebuilt and the table ANALYZEd. Rows are a pure function of their position, so a
+   10 M table is the 1 M table plus 9 M more rows, and every run builds the same data.
+2. Times ``registry.selectors.lookup`` (the ORM query and the decision, one client, as a view calls
+   it) over ``--queries`` random look-ups: half hits (people sampled from the table; the name typed
+   in upper case or without diacritics one time in three), half misses (the same people with the
+   day of birth moved by one). p50/p99/max and look-ups per second.
+3. Starts ``gunicorn -w 2`` on 127.0.0.1 against the same database, with Redis holding the rate-
+   limit counters as in production and the limits raised through the environment
+   (VSSID_LOOKUP_RATE_PER_CLIENT / _PER_PERSON; no code changes), and drives it with ``wrk`` on the
+   same machine, bounded in time: /healthz, then the look-up page (POSTs with a CSRF cookie and
+   token, hits and misses mixed), twice each, alternating. Every non-2xx/3xx response is counted:
+   a 403 or a 429 would mean the figures measure an error page.
+
+Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth), Redis at 127.0.0.1:6379 (database
+14 is flushed) and ``wrk`` (Debian package). Results go to bench/out/lookup.json, and with
+``--write-docs`` to the "Look-up" section of docs/benchmarks.md.
+"""
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DOCS = ROOT / "docs" / "benchmarks.md"
+SERVER_URL = "postgres://postgres@127.0.0.1:5432"
+DATABASE = "vssid_bench"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+PORT = 8765
+UNLIMITED = "1000000000/h"
+# A fixed "today", so the generated people (and their ages) never change.
+GENERATED_ON = date(2025, 7, 1)
+CHUNK = 250_000  # rows per COPY stream; each chunk has its own random seed
+SEED = 20250701
+# mã số BHXH i = a province prefix + an 8-digit tail that is a bijection of i (a multiplier coprime
+# with 10^8), so 10 M numbers are distinct without remembering any of them.
+_TAIL_MULTIPLIER, _TAIL_OFFSET = 48_271_019, 13_572_468
+
+os.environ.update({
+    "DJANGO_SETTINGS_MODULE": "vssid.settings",
+    "DATABASE_URL": f"{SERVER_URL}/{DATABASE}",
+    "VSSID_VAR_DIR": str(OUT / "lookup-var"),
+})
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+
+from vssid.cards.birth_places import PROVINCE_CODES_2016  # noqa: E402
+from vssid.cards.text import fold  # noqa: E402
+from vssid.registry import selectors, services  # noqa: E402
+from vssid.registry.models import InsuredPerson  # noqa: E402
+
+TABLE = InsuredPerson._meta.db_table
+COPY_COLUMNS = ("social_insurance_number", "full_name", "full_name_folded", "date_of_birth", "birth_year_only",
+                "sex", "province_id", "id_number", "phone")
+_PREFIXES = tuple(code[1:] for code in sorted(PROVINCE_CODES_2016))
+
+
+# Loading ------------------------------------------------------------------------------------------
+
+def ensure_database() -> None:
+    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
+            admin.execute(f'CREATE DATABASE "{DATABASE}"')
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def chunk_rows(chunk: int, start: int, stop: int) -> str:
+    """TSV lines of rows start..stop-1 (all within ``chunk``), for COPY. Names hold no tab or backslash."""
+    rng = random.Random(SEED * 1000 + chunk)
+    pools = services.name_pools()
+    folded = lru_cache(maxsize=None)(fold)  # names repeat: fold each once
+    lines = []
+    # Rows of a chunk are drawn in order from the chunk's start, so a row never depends on where a
+    # load began.
+    for i in range(chunk * CHUNK, stop):
+        record = services.synthetic_record(rng, today=GENERATED_ON, pools=pools)
+        if i < start:
+            continue
+        number = f"{_PREFIXES[i % len(_PREFIXES)]}{(i * _TAIL_MULTIPLIER + _TAIL_OFFSET) % 10**8:08d}"
+        lines.append("\t".join((
+            number, record.full_name, folded(record.full_name), record.date_of_birth.isoformat(),
+            "t" if record.birth_year_only else "f", record.sex, record.province_code, record.id_number, record.phone,
+        )))
+    return "\n".join(lines) + "\n"
+
+
+def copy_chunk(bounds: tuple[int, int, int]) -> int:
+    chunk, start, stop = bounds
+    data = chunk_rows(chunk, start, stop)
+    with psycopg.connect(f"{SERVER_URL}/{DATABASE}") as db:
+        db.execute("SET synchronous_commit = off")
+        with db.cursor().copy(f"COPY {TABLE} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+            copy.write(data)
+    return stop - start
+
+
+def load_rows(size: int, *, workers: int) -> dict:
+    """Fill the table up to ``size`` rows (rows 0..size-1); returns timings."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        present = cursor.fetchone()[0]
+    if present > size:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}")
+        present = 0
+    if present == size:
+        return {"loaded": 0, "copy_s": 0.0, "index_s": 0.0, "analyze_s": 0.0}
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype IN ('p', 'f')", [TABLE])
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", [TABLE, TABLE])
+        indexes = cursor.fetchall()
+        for name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    connections.close_all()  # never share a connection with the forked workers
+
+    tasks = []
+    for chunk in range(present // CHUNK, (size + CHUNK - 1) // CHUNK):
+        tasks.append((chunk, max(present, chunk * CHUNK), min(size, (chunk + 1) * CHUNK)))
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for done, _rows in enumerate(pool.imap_unordered(copy_chunk, tasks), 1):
+            print(f"\r  COPY {done}/{len(tasks)} chunks", end="", flush=True)
+    copy_s = time.perf_counter() - started
+    print()
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for name, definition in constraints:
+            if definition.startswith("PRIMARY KEY"):
+                cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in constraints:
+            if not definition.startswith("PRIMARY KEY"):
+                cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
+    index_s = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {TABLE}")
+    return {"loaded": size - present, "copy_s": round(copy_s, 1), "index_s": round(index_s, 1),
+            "analyze_s": round(time.perf_counter() - started, 1)}
+
+
+# Queries ------------------------------------------------------------------------------------------
+
+def sample_queries(size: int, count: int, rng: random.Random) -> list[tuple[selectors.LookupQuery, bool]]:
+    """(query, meant to hit) pairs: people sampled from the table, and the same people one day off."""
+    percent = min(100.0, 100.0 * count * 3 / size)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT province_id, full_name, date_of_birth, birth_year_only, id_number FROM {TABLE} "
+            f"TABLESAMPLE SYSTEM (%s) REPEATABLE (7) LIMIT %s", [percent, count])
+        people = cursor.fetchall()
+    queries = []
+    for province, name, born, year_only, id_number in people:
+        if year_only:
+            born = born.replace(month=6, day=15)
+        typed = rng.choice((name, name.upper(), fold(name)))
+        hit = rng.random() < 0.5
+        if not hit:
+            born = born + timedelta(days=1) if not year_only else born.replace(year=born.year + 1)
+        queries.append((selectors.LookupQuery(province, typed, born, id_number), hit))
+    rng.shuffle(queries)
+    return queries
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def time_selector(queries) -> dict:
+    for query, _hit in queries[:200]:  # warm-up: connection, plan cache, first index pages
+        selectors.lookup(query)
+    timings, found = [], 0
+    started = time.perf_counter()
+    for query, _hit in queries:
+        before = time.perf_counter()
+        found += selectors.lookup(query).found
+        timings.append((time.perf_counter() - before) * 1000)
+    elapsed = time.perf_counter() - started
+    return {
+        "queries": len(queries), "single_matches": found,
+        "p50_ms": round(percentile(timings, 0.50), 3), "p99_ms": round(percentile(timings, 0.99), 3),
+        "max_ms": round(max(timings), 3), "mean_ms": round(statistics.mean(timings), 3),
+        "lookups_per_s": round(len(queries) / elapsed),
+    }
+
+
+def server_plan(query: selectors.LookupQuery) -> str:
+    sql, params = selectors.lookup_statement(query)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+# HTTP ---------------------------------------------------------------------------------------------
+
+def server_environment() -> dict:
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "REDIS_URL": REDIS_URL,
+        "VSSID_LOOKUP_RATE_PER_CLIENT": UNLIMITED,
+        "VSSID_LOOKUP_RATE_PER_PERSON": UNLIMITED,
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
+
+
+def start_server(workers: int) -> subprocess.Popen:
+    environment = server_environment()
+    subprocess.run([sys.executable, "-m", "vssid", "collectstatic", "--noinput", "-v0"], env=environment, check=True)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{PORT}",
+         "vssid.wsgi:application"],
+        env=environment, cwd=ROOT, stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1).read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def csrf_pair() -> tuple[str, str]:
+    """A CSRF cookie and a form token from the look-up page, as a browser gets them."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"http://127.0.0.1:{PORT}/tra-cuu-ma-so-bhxh/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    cookie = next(c.value for c in jar if c.name == "csrftoken")
+    return cookie, token
+
+
+def lookup_bodies(queries, token: str) -> list[str]:
+    bodies = []
+    for query, _hit in queries:
+        fields = {
+            "csrfmiddlewaretoken": token, "province": query.province_code, "full_name": query.full_name,
+            "dob_day": query.date_of_birth.day, "dob_month": query.date_of_birth.month,
+            "dob_year": query.date_of_birth.year, "id_number": query.id_number,
+        }
+        if not query.id_number:
+            fields["no_id_document"] = "on"
+        bodies.append(urllib.parse.urlencode(fields))
+    return bodies
+
+
+def wrk_script(bodies: list[str], cookie: str, directory: Path) -> Path:
+    script = directory / "lookup.lua"
+    listing = ",\n".join(json.dumps(body) for body in bodies)  # JSON strings are valid Lua strings here
+    script.write_text(f"""
+local bodies = {{
+{listing}
+}}
+local headers = {{
+  ["Content-Type"] = "application/x-www-form-urlencoded",
+  ["Cookie"] = "csrftoken={cookie}",
+}}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", "/tra-cuu-ma-so-bhxh/", headers, bodies[(n % #bodies) + 1])
+end
+""", encoding="utf-8")
+    return script
+
+
+def run_wrk(path: str, seconds: int, connections_: int, script: Path | None = None) -> dict:
+    command = ["wrk", "-t1", f"-c{connections_}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    output = subprocess.run(command + [f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,
+                            check=True).stdout
+    def latency(label):
+        match = re.search(rf"^\s+{label}%\s+([0-9.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return round(value * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1)),
+        "p50_ms": latency(50), "p99_ms": latency(99),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "non_2xx_3xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
+    }
+
+
+def time_http(queries, *, seconds: int, rounds: int, workers: int, concurrency: int) -> dict:
+    server = start_server(workers)
+    try:
+        cookie, token = csrf_pair()
+        with tempfile.TemporaryDirectory() as directory:
+            script = wrk_script(lookup_bodies(queries, token), cookie, Path(directory))
+            run_wrk("/healthz", 3, concurrency)  # warm-up of both workers
+            run_wrk("/tra-cuu-ma-so-bhxh/", 3, concurrency, script)
+            trivial, lookup = [], []
+            for _round in range(rounds):
+                trivial.append(run_wrk("/healthz", seconds, concurrency))
+                lookup.append(run_wrk("/tra-cuu-ma-so-bhxh/", seconds, concurrency, script))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    trivial_rps = statistics.mean(r["requests_per_s"] for r in trivial)
+    lookup_rps = statistics.mean(r["requests_per_s"] for r in lookup)
+    return {"workers": workers, "connections": concurrency, "seconds": seconds, "rounds": rounds,
+            "healthz": trivial, "lookup": lookup, "healthz_rps": round(trivial_rps), "lookup_rps": round(lookup_rps),
+            "ratio": round(lookup_rps / trivial_rps, 3)}
+
+
+# Report -------------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cores": os.cpu_count(), "memory_gib": round(memory), "python": platform.python_version(),
+            "postgresql": version.split()[0], "shared_buffers": buffers, "system": platform.platform()}
+
+
+def render_docs(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        "## Look-up",
+        "",
+        f"Measured {results['date']} on {m['cores']} cores, {m['memory_gib']} GiB, PostgreSQL {m['postgresql']} "
+        f"(shared_buffers {m['shared_buffers']}, otherwise defaults), Python {m['python']}; the load generator "
+        "(`wrk`, one thread) ran on the same machine and shares its cores with the server. Synthetic registry "
+        "(`registry.services.synthetic_record`), loaded with COPY; the table and its indexes fit in the OS page "
+        "cache, so these are warm figures.",
+        "",
+        "**Query** — `registry.selectors.lookup` called from Python through the ORM (one client, one "
+        "connection), half hits and half misses, names typed in any case, with or without diacritics:",
+        "",
+        "| rows | look-ups | p50 | p99 | max | look-ups/s (one client) |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in results["sizes"]:
+        q = size["query"]
+        lines.append(f"| {size['rows']:,} | {q['queries']:,} | {q['p50_ms']} ms | {q['p99_ms']} ms | {q['max_ms']} ms "
+                     f"| {q['lookups_per_s']:,} |")
+    http_sizes = [s for s in results["sizes"] if s.get("http")]
+    if http_sizes:
+        h0 = http_sizes[0]["http"]
+        lines += [
+            "",
+            f"**HTTP** — `gunicorn -w {h0['workers']}` (sync workers), `DEBUG=0`, Redis for the rate-limit counters "
+            f"(limits raised through the environment), `wrk -t1 -c{h0['connections']}`, {h0['rounds']} rounds of "
+            f"{h0['seconds']} s per endpoint, alternating; the look-up is the HTML page's POST (CSRF cookie and token, "
+            "form validation, both rate-limit counters, the query, the rendered answer page):",
+            "",
+            "| rows | /healthz req/s | look-up req/s | look-up ÷ healthz | healthz p50 / p99 | look-up p50 / p99 |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for size in http_sizes:
+            h = size["http"]
+            hz = h["healthz"][-1]
+            lk = h["lookup"][-1]
+            lines.append(
+                f"| {size['rows']:,} | {h['healthz_rps']:,} | {h['lookup_rps']:,} | {h['ratio']:.0%} | "
+                f"{hz['p50_ms']} / {hz['p99_ms']} ms | {lk['p50_ms']} / {lk['p99_ms']} ms |")
+    lines += ["", *results.get("notes", []), "",
+              "Loading (two COPY streams, then the primary key, the look-up index and the foreign key rebuilt, "
+              "then VACUUM ANALYZE):", ""]
+    for size in results["sizes"]:
+        load = size["load"]
+        if load["loaded"]:
+            lines.append(f"- up to {size['rows']:,} rows: {load['loaded']:,} rows copied in {load['copy_s']} s, "
+                         f"indexes {load['index_s']} s, analyze {load['analyze_s']} s")
+    lines += ["", "Plan of one look-up at the largest size:", "", "```", results["plan"], "```", "",
+              "Reproduce:", "", "```sh", results["command"], "```", ""]
+    return "\n".join(lines)
+
+
+def write_docs(section: str) -> None:
+    """Replace the "## Look-up" section of docs/benchmarks.md (or add it), leaving the others alone."""
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\nFigures printed by the scripts in `bench/`.\n"
+    pattern = re.compile(r"^## Look-up\n.*?(?=^## |\Z)", re.M | re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000000,10000000", help="registry sizes, ascending, comma-separated")
+    parser.add_argument("--queries", type=int, default=4000)
+    parser.add_argument("--http-seconds", type=int, default=15)
+    parser.add_argument("--http-rounds", type=int, default=2)
+    parser.add_argument("--http-sizes", default=None, help="sizes to run the HTTP part at (default: all)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--load-workers", type=int, default=2)
+    parser.add_argument("--reuse", action="store_true", help="keep rows already in the table (same generator)")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    http_sizes = {int(s) for s in args.http_sizes.split(",")} if args.http_sizes else set(sizes)
+    ensure_database()
+    if not args.reuse:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}")
+    rng = random.Random(1)
+    results = {"date": datetime.now().strftime("%Y-%m-%d"), "machine": machine(), "sizes": [],
+               "command": " ".join(["python", "bench/lookup.py", *sys.argv[1:]])}
+    for size in sizes:
+        print(f"{size:,} rows")
+        load = load_rows(size, workers=args.load_workers)
+        print(f"  loaded {load}")
+        queries = sample_queries(size, args.queries, rng)
+        query = time_selector(queries)
+        print(f"  query {query}")
+        entry = {"rows": size, "load": load, "query": query}
+        if size in http_sizes:
+            entry["http"] = time_http(queries, seconds=args.http_seconds, rounds=args.http_rounds,
+                                      workers=args.workers, concurrency=args.connections)
+            h = entry["http"]
+            print(f"  http healthz {h['healthz_rps']} req/s, look-up {h['lookup_rps']} req/s, ratio {h['ratio']:.0%}")
+            for run in h["healthz"] + h["lookup"]:
+                if run["non_2xx_3xx"] or run["socket_errors"]:
+                    print(f"  WARNING: {run['non_2xx_3xx']} error responses, socket errors: {run['socket_errors']}")
+        results["sizes"].append(entry)
+        results["plan"] = server_plan(next(q for q, hit in queries if hit))
+    print(results["plan"])
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "lookup.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    if args.write_docs:
+        write_docs(render_docs(results))
+        print(f"Written to {DOCS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "vssid.registry"
+    verbose_name = "Insured-person registry (mã số BHXH)"

@@ -1,0 +1,159 @@
+"""The look-up form: province of birth registration, full name, date of birth, and the ID number or
+"no ID document". Every rule comes from `vssid.cards` (through `records.normalize_id_number`)."""
+from django import forms
+from django.utils import timezone
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy as _
+
+from vssid.cards import dates, names
+from vssid.cards.errors import InvalidValue
+from vssid.core.forms import CitizenForm, digits_field, message_for, rule_message
+from vssid.places import selectors as places
+
+from .birth_provinces import former_province_names
+from .records import normalize_id_number
+from .selectors import LookupQuery
+
+# A wrong or missing part of the date is marked on that input; other date errors on the day.
+_DATE_PART_FOR_CODE = {
+    "date_month_missing": "dob_month",
+    "date_month_invalid": "dob_month",
+    "date_year_missing": "dob_year",
+    "date_year_format": "dob_year",
+}
+
+
+# language → choices. The 34 provinces change only with a data migration (a new administrative
+# structure), after which every process restarts; building the list costs a query and a sort on
+# every look-up otherwise (bench/lookup.py).
+_province_choices: dict[str, list[tuple[str, str]]] = {}
+
+
+def province_choices() -> list[tuple[str, str]]:
+    """The 34 provinces, each merged one labelled with the old provinces it took in: people know
+    their birth province by the name it had when they were born."""
+    language = get_language() or ""
+    cached = _province_choices.get(language)
+    if cached is not None:
+        return cached
+    choices = [("", gettext("Chọn tỉnh/thành phố"))]
+    for province in places.list_provinces():
+        former = former_province_names(province.code)
+        label = province.name
+        if len(former) > 1:
+            label = gettext("%(province)s (gồm %(former)s cũ)") % {"province": province.name, "former": ", ".join(former)}
+        choices.append((province.code, label))
+    if len(choices) > 1:  # never remember an empty list (a database not loaded yet)
+        _province_choices[language] = choices
+    return choices
+
+
+class ProvinceSelect(forms.Select):
+    """A select rendered by string building. Django renders each option through its own template,
+    which for 35 options was the largest single cost of the look-up page (bench/lookup.py); the
+    output is the same markup."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attributes = self.build_attrs(self.attrs, attrs)
+        attributes["name"] = name
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "\n", '<option value="{}"{}>{}</option>',
+            ((code, mark_safe(" selected") if code == chosen else "", label) for code, label in self.choices),
+        )
+        return format_html("<select{}>\n{}\n</select>", flatatt(attributes), options)
+
+
+class LookupForm(CitizenForm):
+    province = forms.ChoiceField(
+        label=_("Tỉnh/thành phố nơi đăng ký khai sinh"),
+        help_text=_("Theo tỉnh/thành phố từ 01/07/2025; tỉnh cũ đã sáp nhập được ghi trong ngoặc"),
+        error_messages={"required": _("Chọn tỉnh/thành phố nơi bạn được đăng ký khai sinh"),
+                        "invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách")},
+        widget=ProvinceSelect(attrs={"class": "select"}),
+    )
+    full_name = forms.CharField(
+        label=_("Họ và tên"),
+        help_text=_("Như trên giấy tờ tùy thân; có dấu hay không dấu đều được"),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false", "class": "input"}),
+        error_messages={"required": rule_message("full_name_required")},
+    )
+    dob_day = digits_field(label=_("Ngày"), required=False, attrs={"autocomplete": "bday-day", "class": "input input--w2", "maxlength": "2"})
+    dob_month = digits_field(label=_("Tháng"), required=False, attrs={"autocomplete": "bday-month", "class": "input input--w2", "maxlength": "2"})
+    dob_year = digits_field(label=_("Năm"), required=False, attrs={"autocomplete": "bday-year", "class": "input input--w4", "maxlength": "4"})
+    id_number = forms.CharField(
+        label=_("Số CCCD, CMND hoặc hộ chiếu"),
+        required=False,
+        help_text=_("Nếu hồ sơ BHXH của bạn còn ghi số CMND cũ, hãy thử với số CMND"),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off", "class": "input input--w12",
+                                      "autocapitalize": "characters"}),
+    )
+    no_id_document = forms.BooleanField(label=_("Tôi không có giấy tờ tùy thân"), required=False)
+
+    error_anchor = {"dob_day": "id_dob_day", "dob_month": "id_dob_month", "dob_year": "id_dob_year"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = province_choices()
+        for part in ("dob_day", "dob_month", "dob_year"):
+            self.fields[part].widget.attrs["aria-describedby"] = "dob-hint"
+
+    def clean_full_name(self):
+        try:
+            return names.normalize_full_name(self.cleaned_data["full_name"])
+        except InvalidValue as error:
+            raise forms.ValidationError(message_for(error))
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["date_of_birth"] = dates.parse_date_of_birth(
+                cleaned.get("dob_day", ""), cleaned.get("dob_month", ""), cleaned.get("dob_year", ""),
+                today=timezone.localdate(),
+            )
+        except InvalidValue as error:
+            self.add_rule_error(_DATE_PART_FOR_CODE.get(error.code, "dob_day"), error)
+        typed = (cleaned.get("id_number") or "").strip()
+        if cleaned.get("no_id_document"):
+            if typed:
+                self.add_error("id_number", _(
+                    "Bạn đã chọn “Tôi không có giấy tờ tùy thân”: hãy xóa số giấy tờ, hoặc bỏ chọn ô đó."
+                ))
+            cleaned["id_number"] = ""
+        elif not typed:
+            self.add_error("id_number", _(
+                "Nhập số CCCD, CMND hoặc hộ chiếu, hoặc chọn “Tôi không có giấy tờ tùy thân”."
+            ))
+        else:
+            try:
+                # The CCCD's digits 4–6 must agree with the year of birth; sex is not asked here.
+                cleaned["id_number"] = normalize_id_number(typed, date_of_birth=cleaned.get("date_of_birth"))
+            except InvalidValue as error:
+                self.add_rule_error("id_number", error)
+        return cleaned
+
+    def query(self) -> LookupQuery:
+        c = self.cleaned_data
+        return LookupQuery(
+            province_code=c["province"],
+            full_name=c["full_name"],
+            date_of_birth=c["date_of_birth"],
+            id_number=c["id_number"],
+        )
+
+    @classmethod
+    def initial_from_declaration(cls, declaration) -> dict:
+        """What the draft already says (step 2's name and date of birth, the ID number if given):
+        a citizen is asked for a piece of information once."""
+        if declaration is None:
+            return {}
+        dob = declaration.date_of_birth
+        return {
+            "full_name": declaration.full_name,
+            "dob_day": str(dob.day) if dob else "",
+            "dob_month": str(dob.month) if dob else "",
+            "dob_year": str(dob.year) if dob else "",
+            "id_number": declaration.id_document_number,
+        }

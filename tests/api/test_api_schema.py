@@ -1,0 +1,71 @@
+"""The live OpenAPI schema, fuzzed by schemathesis: no answer is a 5xx, every answer matches the schema
+(status, content type, body), and bad input is refused. Plus the documentation pages, served locally."""
+import hypothesis
+import pytest
+import schemathesis
+from django.contrib.staticfiles import finders
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from vssid.api.limits import DEFAULT_RATES
+from vssid.wsgi import application
+
+from .helpers import BASE, App, good_photos
+
+# The schema the server itself publishes, fetched through the WSGI application in-process.
+schema = schemathesis.openapi.from_wsgi(f"{BASE}/openapi.json", application)
+
+
+@pytest.fixture
+def fuzzed_draft(client, settings, answers):
+    """A complete draft, so the fuzzer reaches the check, the send and what follows it, not only the
+    refusals of an empty draft. The limits are lifted: counting is tested elsewhere, and a fuzzer
+    would spend its examples on 429s."""
+    settings.VSSID_API_RATES = {scope: "100000/h" for scope in DEFAULT_RATES}
+    app = App(client)
+    app.start()
+    app.patch({name: value for step in answers.values() for name, value in step.items()})
+    for kind, data in good_photos().items():
+        app.put_photo(kind, data)
+    office = app.get(f"/offices?commune={answers['address']['address_commune']}").json()[0]["id"]
+    assert app.patch({"office": office}).json()["next_step"] is None
+    return app.token
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@hypothesis.settings(
+    max_examples=25, deadline=None, derandomize=True, database=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture, hypothesis.HealthCheck.too_slow,
+                           hypothesis.HealthCheck.filter_too_much, hypothesis.HealthCheck.data_too_large],
+)
+def test_the_api_keeps_its_schema_under_fuzzing(case, fuzzed_draft):
+    # Every built-in check but one: "schema-valid data must be accepted" cannot hold for an API
+    # whose rules (a CCCD number agreeing with a date of birth, a commune of the chosen province)
+    # are the card rules' and the step forms', not JSON Schema's; those refusals are 422s with codes.
+    case.call_and_validate(headers={"Authorization": f"Bearer {fuzzed_draft}"},
+                           excluded_checks=[positive_data_acceptance])
+
+
+def test_the_schema_is_served_and_names_every_operation(client):
+    response = client.get(f"{BASE}/openapi.json")
+    assert response.status_code == 200
+    operations = {op["operationId"] for path in response.json()["paths"].values() for op in path.values()}
+    assert operations == {
+        "list_provinces", "list_communes", "nearest_offices", "parse_card", "create_draft", "read_draft",
+        "update_draft", "upload_photo", "download_photo", "check_answers", "submit_declaration",
+        "cancel_declaration", "declaration_pdf", "declaration_status",
+    }
+
+
+def test_the_docs_page_loads_swagger_from_our_own_static_files(client):
+    response = client.get(f"{BASE}/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cdn" not in page.lower()
+    assert '"validatorUrl": null' in page  # the validator badge would call validator.swagger.io
+    sources = [part.split('"', 1)[0] for part in page.split('src="')[1:]] + \
+              [part.split('"', 1)[0] for part in page.split('href="')[1:]]
+    assert sources
+    for source in sources:
+        assert source.startswith("/static/"), source
+        assert finders.find(source.removeprefix("/static/")), source

@@ -12,3 +12,15 @@ def _private_storage(settings, tmp_path):
         },
     }
     settings.EMAIL_FILE_PATH = tmp_path / "outbox"
+
+
+
+@pytest.fixture
+def demo_people(db):
+    """The demo registry's featured people in the test database: the flow's citizen (Trần Thị Bình,
+    0123456789) is among them, as a real person is in BHXH's records, so a submission passes the
+    registry check."""
+    from vssid.registry.services import DEMO_PEOPLE, upsert_records
+
+    upsert_records(DEMO_PEOPLE)
+    return DEMO_PEOPLE

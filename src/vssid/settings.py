@@ -27,6 +27,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUC
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
+    "django.contrib.auth",  # officers of the desk (vssid.desk); citizens have their own accounts
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -39,7 +40,9 @@ INSTALLED_APPS = [
     "vssid.declarations",
     "vssid.registry",
     "vssid.notify",
+    "vssid.accounts",
     "ninja", "vssid.api",  # ninja: its Swagger UI files are served from here, never from a CDN
+    "vssid.desk",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -96,6 +100,17 @@ VSSID_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("VSSID_TRUSTED_PROXIE
 # Look-ups of a mã số BHXH (registry): attempts per client address and per person looked up ("N/h").
 VSSID_LOOKUP_RATE_PER_CLIENT = os.environ.get("VSSID_LOOKUP_RATE_PER_CLIENT", "10/h")
 VSSID_LOOKUP_RATE_PER_PERSON = os.environ.get("VSSID_LOOKUP_RATE_PER_PERSON", "5/h")
+
+# Officers' passwords (vssid.desk): Argon2 first (architecture.md: ~95 ms a hash, so logins are
+# rate-limited); PBKDF2 stays listed so a hash made by Django's default is still checked and upgraded.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "desk:login"
+# The office desk: photos are deleted this many days after the declaration is activated, rejected,
+# expired or cancelled (their fingerprints stay).
+VSSID_PHOTO_RETENTION_DAYS = int(os.environ.get("VSSID_PHOTO_RETENTION_DAYS", "30"))
 
 # Sessions hold the draft's id only; the answers live in the database so a closed tab loses nothing.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -161,6 +176,34 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BHXH Việt Nam <no-reply@vssid.local>")
+
+# SMS (docs/accounts.md): the gateway class, by dotted path. The default writes every message to
+# files in VSSID_SMS_OUTBOX_DIR, listed at /_outbox/sms/ (development or staff only);
+# vssid.notify.sms.HttpSmsGateway POSTs JSON to a real provider.
+VSSID_SMS_GATEWAY = os.environ.get("VSSID_SMS_GATEWAY", "vssid.notify.sms.OutboxSmsGateway")
+VSSID_SMS_OUTBOX_DIR = Path(os.environ.get("VSSID_SMS_OUTBOX_DIR", VAR_DIR / "outbox" / "sms"))
+VSSID_SMS_HTTP_URL = os.environ.get("VSSID_SMS_HTTP_URL", "")
+VSSID_SMS_HTTP_AUTH = os.environ.get("VSSID_SMS_HTTP_AUTH", "bearer")  # basic, bearer or none
+VSSID_SMS_HTTP_USERNAME = os.environ.get("VSSID_SMS_HTTP_USERNAME", "")
+VSSID_SMS_HTTP_PASSWORD = os.environ.get("VSSID_SMS_HTTP_PASSWORD", "")
+VSSID_SMS_HTTP_TOKEN = os.environ.get("VSSID_SMS_HTTP_TOKEN", "")
+VSSID_SMS_HTTP_TIMEOUT = float(os.environ.get("VSSID_SMS_HTTP_TIMEOUT", "10"))
+VSSID_SMS_SENDER = os.environ.get("VSSID_SMS_SENDER", "BHXH")  # the registered brand name
+
+# Citizens' accounts (vssid.accounts, docs/accounts.md). Argon2 costs ~95 ms a hash: attempts per
+# client address are limited ("N/period"); generous, since mobile networks put many phones behind
+# one address. Reset requests are limited per client and per identifier typed (SMS cost money).
+VSSID_LOGIN_RATE_PER_CLIENT = os.environ.get("VSSID_LOGIN_RATE_PER_CLIENT", "30/15m")
+VSSID_RESET_RATE_PER_CLIENT = os.environ.get("VSSID_RESET_RATE_PER_CLIENT", "10/h")
+VSSID_RESET_RATE_PER_IDENTIFIER = os.environ.get("VSSID_RESET_RATE_PER_IDENTIFIER", "3/h")
+VSSID_RESET_CODE_RATE_PER_CLIENT = os.environ.get("VSSID_RESET_CODE_RATE_PER_CLIENT", "20/h")
+# Citizens' password rules, with Vietnamese messages (officers have their own, see vssid.desk).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "vssid.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "vssid.accounts.password_validation.CommonPasswordValidator"},
+    {"NAME": "vssid.accounts.password_validation.NumericPasswordValidator"},
+    {"NAME": "vssid.accounts.password_validation.PersonalNumberValidator"},
+]
 
 # The declaration must be completed at the office within this many days of submission.
 VSSID_VISIT_DUE_DAYS = int(os.environ.get("VSSID_VISIT_DUE_DAYS", "30"))

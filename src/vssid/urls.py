@@ -6,9 +6,12 @@ from vssid.core import views as core_views
 urlpatterns = [
     path("", include("vssid.declarations.urls")),
     path("", include("vssid.registry.urls")),
+    path("tai-khoan/", include("vssid.accounts.urls")),
+    path("_outbox/", include("vssid.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("can-bo/", include("vssid.desk.urls")),
 ]
 
 handler400 = "vssid.core.views.bad_request"

@@ -5,7 +5,7 @@ from .helpers import App, good_photos
 
 
 @pytest.fixture
-def app(client, db):
+def app(client, db, demo_people):
     return App(client)
 
 

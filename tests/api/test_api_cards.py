@@ -1,6 +1,9 @@
-"""Card QR texts read by the same parser as the web and `vssid card parse`."""
+"""Cards read from a QR text or a photo, by the same parser and scanner as the web and `vssid card`."""
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.support import card_photos
+from tests.support.images import make_card_jpeg
 from vssid.cards.qr import parse_card_qr
 
 from .helpers import BASE, codes
@@ -58,3 +61,54 @@ def test_parsing_is_rate_limited_per_client(client, settings):
     assert 0 < int(refused["Retry-After"]) <= 3600
     # another client is counted apart
     assert parse(client, CCCD_QR, REMOTE_ADDR="198.51.100.20").status_code == 200
+
+
+# --- from a photo -------------------------------------------------------------------------------
+
+def scan(client, data: bytes, **extra):
+    return client.post(f"{BASE}/cards/scan", {"photo": SimpleUploadedFile("the.jpg", data, "image/jpeg")}, **extra)
+
+
+def test_a_photo_of_a_card_answers_the_cards_fields(client):
+    photo = card_photos.card_photo_jpeg(CCCD_QR, card_photos.PhoneLook(rotation=12))
+    response = scan(client, photo)
+    assert response.status_code == 200, response.content
+    assert response.json() == parse_card_qr(CCCD_QR).to_json_dict()
+
+
+def test_a_photo_without_a_code_says_so(client):
+    response = scan(client, make_card_jpeg(seed=1))
+    assert response.status_code == 422 and codes(response) == [("photo", "no_qr_code")]
+
+
+def test_a_code_that_is_not_a_cards_answers_the_parsers_code(client):
+    photo = card_photos.card_photo_jpeg("https://example.vn/not-a-card", card_photos.PhoneLook())
+    response = scan(client, photo)
+    assert response.status_code == 422 and codes(response) == [("photo", "qr_unknown_kind")]
+    assert "example.vn" not in response.content.decode()
+
+
+def test_a_file_that_is_not_a_picture_is_refused_like_an_upload(client):
+    response = scan(client, b"%PDF-1.7")
+    assert response.status_code == 422 and codes(response) == [("photo", "wrong_type")]
+
+
+def test_a_photo_over_the_limit_is_a_413(client, settings):
+    settings.VSSID_PHOTO_MAX_BYTES = 1024 * 1024
+    response = scan(client, b"\xff\xd8\xff" + bytes(1024 * 1024))
+    assert response.status_code == 413 and codes(response) == [("photo", "too_large")]
+    unread = client.post(f"{BASE}/cards/scan", b"", content_type="multipart/form-data; boundary=x",
+                         CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert unread.status_code == 413 and codes(unread) == [(None, "request_too_large")]
+
+
+def test_the_photo_is_required(client):
+    response = client.post(f"{BASE}/cards/scan", {"other": "x"})
+    assert response.status_code == 422 and codes(response) == [("photo", "required")]
+
+
+def test_scanning_is_rate_limited_per_client(client, settings):
+    settings.VSSID_API_RATES = {"scan_card": "1/h"}
+    scan(client, b"%PDF")
+    refused = scan(client, b"%PDF")
+    assert refused.status_code == 429 and codes(refused) == [(None, "rate_limited")]

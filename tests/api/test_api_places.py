@@ -69,3 +69,12 @@ def test_offices_of_an_unknown_commune(client):
 def test_office_limit_is_bounded(client):
     response = client.get(f"{BASE}/offices?latitude=21&longitude=105&limit=500")
     assert response.status_code == 422 and codes(response) == [("limit", "out_of_range")]
+
+
+def test_reference_data_may_be_cached_and_nothing_else(client, app):
+    assert client.get(f"{BASE}/provinces")["Cache-Control"] == "public, max-age=86400"
+    assert client.get(f"{BASE}/provinces/01/communes")["Cache-Control"] == "public, max-age=86400"
+    assert client.get(f"{BASE}/offices?commune=00004")["Cache-Control"] == "no-store"
+    created = app.start()
+    assert created["Cache-Control"] == "no-store"  # it carries the token
+    assert app.get("/declarations/current")["Cache-Control"] == "no-store"

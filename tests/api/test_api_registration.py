@@ -9,7 +9,7 @@ from .helpers import App, good_photos
 pytestmark = pytest.mark.django_db
 
 
-def test_a_citizen_registers_with_the_app_from_start_to_confirmation(client):
+def test_a_citizen_registers_with_the_app_from_start_to_confirmation(client, demo_people):
     app = App(client)
 
     # Reference data the app shows in its pickers.

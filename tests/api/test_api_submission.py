@@ -182,3 +182,11 @@ def test_the_sent_declaration_as_pdf(complete):
     response = complete.get("/declarations/current/pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_draft_that_disagrees_with_the_registry_is_refused_naming_the_answer(complete):
+    complete.patch({"social_insurance_number": "9876543210"})
+    refused = complete.submit()
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["code"] == "registry_unknown_number"
+    assert refused.json()["errors"][0]["field"] == "social_insurance_number"

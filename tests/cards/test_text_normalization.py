@@ -4,7 +4,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vssid.cards.text import compact_code, fold, is_ascii_digits, normalize_text
+from vssid.cards.text import compact_code, fold, is_ascii_digits, normalize_text, unaccent
 
 DECOMPOSED_NGUYEN = unicodedata.normalize("NFD", "Nguyễn")
 
@@ -106,3 +106,36 @@ def test_fold_collapses_the_space_left_by_a_lone_combining_mark():
     # Found by hypothesis in CI: U+16F4F (a Miao combining mark) after a space.
     assert fold("0 \U00016f4f") == "0"
     assert fold(fold("0 \U00016f4f")) == fold("0 \U00016f4f")
+
+
+def test_unaccent_strips_vietnamese_diacritics_and_keeps_case():
+    assert unaccent("Đến BHXH cơ sở Bến Thành, mang theo CCCD gốc") == "Den BHXH co so Ben Thanh, mang theo CCCD goc"
+    assert unaccent("NGUYỄN THỊ ĐÀO") == "NGUYEN THI DAO"
+
+
+def test_unaccent_reads_decomposed_text_and_the_legacy_eth():
+    assert unaccent(unicodedata.normalize("NFD", "Nguyễn Ánh")) == "Nguyen Anh"
+    assert unaccent("\u00d0ào \u00f0ức") == "Dao duc"
+
+
+def test_unaccent_leaves_ascii_punctuation_and_digits_alone():
+    text = "BHXH: ma ho so K7Q4-M2XA-9R, truoc 25/12/2026 (08:00)."
+    assert unaccent(text) == text
+
+
+@given(st.lists(vietnamese_words(), min_size=1, max_size=6))
+def test_unaccented_vietnamese_is_ascii_of_the_same_shape(words):
+    text = " ".join(word.title() if i % 2 else word for i, word in enumerate(words))
+    result = unaccent(text)
+    assert result.isascii()
+    base_letters = [c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)]
+    assert len(result) == len(base_letters)  # one letter for one letter, nothing dropped or added
+    assert [c.isupper() for c in result] == [c.isupper() for c in base_letters]
+    assert fold(result) == fold(text)
+
+
+@given(st.text())
+def test_unaccent_is_idempotent_and_leaves_no_combining_marks(text):
+    once = unaccent(text)
+    assert unaccent(once) == once
+    assert not any(unicodedata.category(char).startswith("M") for char in once)

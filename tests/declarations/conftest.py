@@ -4,7 +4,7 @@ from tests.support.flow import Citizen, Walker
 
 
 @pytest.fixture
-def citizen(db):
+def citizen(db, demo_people):
     from vssid.places.models import Commune
 
     commune = Commune.objects.filter(province_id="01").order_by("code").first()

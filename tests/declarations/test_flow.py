@@ -256,3 +256,22 @@ def test_an_error_page_title_starts_with_loi(walker):
     page = walker.client.post(url("personal"), {})
     title = re.search(r"<title>(.*?)</title>", page.content.decode(), re.S).group(1)
     assert title.strip().startswith("Lỗi:")
+
+
+def test_a_declaration_that_disagrees_with_the_registry_is_not_sent(walker):
+    walker.fill_declaration()
+    walker.client.post(url("social-insurance-number") + "?next=check", {"social_insurance_number": "9876543210"})
+    page = walker.submit()
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "chưa khớp với hồ sơ BHXH" in text and "không có trong hồ sơ BHXH" in text
+    assert only_declaration().status == Declaration.Status.DRAFT
+
+
+def test_a_name_that_differs_from_the_registry_is_explained(walker):
+    walker.fill_declaration()
+    walker.client.post(url("personal") + "?next=check", {
+        "full_name": "Trần Thị Hoa", "dob_day": "15", "dob_month": "3", "dob_year": "1990", "sex": "female"})
+    text = walker.submit().content.decode()
+    assert "Họ và tên khác với hồ sơ BHXH" in text
+    assert only_declaration().status == Declaration.Status.DRAFT

@@ -61,3 +61,11 @@ def test_the_mismatch_page_explains_what_to_do_and_never_shows_the_registrys_val
     assert "mang giấy tờ tùy thân" in page
     assert "Mã số BHXH bạn nhập không có" not in page
     assert "Nguyễn" not in page and "1985" not in page
+
+
+def test_the_registry_says_whether_it_holds_anyone(add_people):
+    from vssid.registry.selectors import registry_is_loaded
+
+    assert not registry_is_loaded()
+    add_people(AN)
+    assert registry_is_loaded()

@@ -124,3 +124,12 @@ def test_the_featured_demo_people_pass_the_rules_and_are_found_by_the_look_up():
         province_code=namesake.province_code, full_name=namesake.full_name,
         date_of_birth=namesake.date_of_birth, id_number="",
     )).found
+
+
+@pytest.mark.django_db
+def test_a_negative_count_is_refused_by_the_command():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("registry", "generate", "--count", "-1")
+    assert not InsuredPerson.objects.exists()

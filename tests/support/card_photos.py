@@ -49,24 +49,32 @@ class PhoneLook:
     tilt: float = 0.0  # perspective: each corner moves up to this fraction of the card's width
     card_width: float = 0.6  # the card's width as a fraction of the photo's width
     light: float = 0.0  # 0–1: how uneven the light across the frame is (a shadow on one side)
-    glare: float = 0.0  # 0–1: how bright the glare spot is (≥ 0.8 saturates its centre)
-    glare_offset: float = 0.5  # how far the spot sits from the code's centre, in code widths
+    glare: float = 0.0  # 0–1: how bright the glare spot is (≥ 0.75 saturates its centre)
+    # Where the spot's centre is, as (x, y) fractions of the code's box on the card: the default
+    # sits between the code's centre and its corner without a finder pattern (see random_look).
+    glare_at: tuple[float, float] = (0.7, 0.7)
     blur: float = 0.0  # Gaussian sigma
     noise: float = 3.0  # sensor noise sigma (grey levels)
     jpeg_quality: int = 90
 
 
 def random_look(rng: random.Random) -> PhoneLook:
-    """The benchmark's mix: any rotation, up to a strong tilt, some blur, glare on half the photos,
-    noise and compression like a mid-range phone. The ranges end where a person looking at the
-    photo would still call it sharp enough to read the card's print."""
+    """The benchmark's mix: any rotation, up to a strong tilt, the card 50–85 % of the frame's
+    width, glare on half the photos, blur, noise and compression like a mid-range phone.
+
+    Where the ranges end: blur σ 1.4 px (at 1600 px) already smears the ~3 px modules of a dense
+    BHYT code on a half-frame card into grey; glare up to +255 grey levels, over the code but not
+    over a finder pattern (below)."""
     return PhoneLook(
         rotation=rng.uniform(0, 360),
         tilt=rng.uniform(0.0, 0.16),
         card_width=rng.uniform(0.5, 0.85),
         light=rng.uniform(0.0, 0.5),
-        glare=rng.uniform(0.5, 0.95) if rng.random() < 0.5 else 0.0,
-        glare_offset=rng.uniform(0.2, 0.8),
+        glare=rng.uniform(0.4, 0.85) if rng.random() < 0.5 else 0.0,
+        # Anywhere from the code's middle to past its finder-less corner, so part of the code is
+        # washed out but its three finder patterns are not: a glare that burns a finder pattern
+        # away leaves nothing any decoder can find, and the person sees it and retakes the photo.
+        glare_at=(rng.uniform(0.35, 1.1), rng.uniform(0.35, 1.1)),
         blur=rng.uniform(0.0, 1.4),
         noise=rng.uniform(2.0, 9.0),
         jpeg_quality=rng.randint(70, 92),
@@ -100,12 +108,12 @@ def make_card_with_qr(text: str, width: int, *, seed: int = 0, kind: str = "cccd
     card = images.make_card_image(drawn_width, round(drawn_width / CARD_ASPECT), seed=seed)
     if drawn_width != width:
         card = card.resize((width, height), Image.Resampling.BILINEAR)
-    modules = qr_modules(text)
-    side = round(width * QR_FRACTION["cccd" if kind == "cccd" else "bhyt"])
+    (x0, y0), (x1, _) = _code_box(width, height, kind)[[0, 2]].astype(int)
+    side = x1 - x0
     # Nearest-neighbour keeps the modules square-edged, like print; the photo's warp smooths them.
-    code = cv2.resize(np.where(modules, 20, 245).astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST)
-    x0, y0 = width - side - round(0.04 * width), round(0.12 * height)
-    card.paste(Image.fromarray(code, "L").convert("RGB"), (x0, y0))
+    modules = np.where(qr_modules(text), 20, 245).astype(np.uint8)
+    code = cv2.resize(modules, (side, side), interpolation=cv2.INTER_NEAREST)
+    card.paste(Image.fromarray(code, "L").convert("RGB"), (int(x0), int(y0)))
     return card
 
 
@@ -126,7 +134,7 @@ def phone_photo(
     scale = width / REFERENCE_WIDTH
     rng = np.random.default_rng(seed)
     photo = _table(width, height, rng)
-    code_quads = []
+    code_boxes = []
     for placed in cards:
         card = np.asarray(placed.card, dtype=np.uint8)
         code_box = _code_box(card.shape[1], card.shape[0], placed.kind)
@@ -134,18 +142,18 @@ def phone_photo(
         warped = cv2.warpPerspective(card, homography, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
         mask = cv2.warpPerspective(np.full(card.shape[:2], 255, np.uint8), homography, size, flags=cv2.INTER_LINEAR)
         np.copyto(photo, warped, where=mask[..., None] > 127)
-        code_quads.append(_transformed(code_box, homography))
+        code_boxes.append((code_box, homography))
 
     pixels = photo.astype(np.float32)
     if look.light:
         pixels = cv2.multiply(pixels, cv2.merge([_uneven_light(width, height, look.light, rng)] * 3))
     if look.glare:
-        quad = code_quads[0]
-        centre = quad.mean(axis=0)
+        box, homography = code_boxes[0]
+        (u, v), (x0, y0), (x1, y1) = look.glare_at, box[0], box[2]
+        spot = _transformed(np.array([[x0 + u * (x1 - x0), y0 + v * (y1 - y0)]]), homography)[0]
+        quad = _transformed(box, homography)
         code_width = float(np.linalg.norm(quad[1] - quad[0]))
-        angle = rng.uniform(0, 2 * math.pi)
-        spot = centre + look.glare_offset * code_width * np.array([math.cos(angle), math.sin(angle)])
-        glare = _glare(width, height, (float(spot[0]), float(spot[1])), 0.45 * code_width, look.glare)
+        glare = _glare(width, height, (float(spot[0]), float(spot[1])), 0.35 * code_width, look.glare)
         pixels = cv2.add(pixels, cv2.merge([glare] * 3))
     if look.blur:
         pixels = cv2.GaussianBlur(pixels, (0, 0), look.blur * scale)
@@ -239,7 +247,7 @@ def _uneven_light(width: int, height: int, amount: float, rng: np.random.Generat
 
 
 def _glare(width: int, height: int, spot: tuple[float, float], radius: float, strength: float) -> np.ndarray:
-    """A bright Gaussian spot: + strength × 300 grey levels at its centre (so ≥ 0.8 burns the
+    """A bright Gaussian spot: + strength × 300 grey levels at its centre (so ≥ 0.75 burns the
     print there to white, as a lamp's reflection on a laminated card does)."""
     xs = np.exp(-(((np.arange(width, dtype=np.float32) - spot[0]) / radius) ** 2))
     ys = np.exp(-(((np.arange(height, dtype=np.float32) - spot[1]) / radius) ** 2))

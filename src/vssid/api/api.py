@@ -9,12 +9,14 @@ import functools
 import json
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.urls import re_path
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from vssid.core.ratelimit import RateLimited
 from vssid.declarations.services import DeclarationNotEditable
@@ -27,18 +29,27 @@ log = logging.getLogger(__name__)
 
 
 class VssidApi(NinjaAPI):
-    def _get_urls(self):
-        urls = super()._get_urls()
-        for pattern in urls:
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
             pattern.callback = _gated(pattern.callback)
         # Last: any other path under /api/v1/ is a JSON 404, not the web's HTML page (and never a
         # redirect to a slash-ended path, which a client would follow with a GET).
-        urls.append(re_path(r"^.*$", _unknown_path, name="unknown"))
-        return urls
+        patterns.append(re_path(r"^.*$", _unknown_path, name="unknown"))
+        return patterns, app_name, namespace
 
     def get_openapi_operation_id(self, operation) -> str:
         # Short, stable ids for generated clients: the endpoint function's name (unique here).
         return operation.view_func.__name__
+
+
+CACHEABLE = {"list_provinces", "list_communes"}
+
+
+class Utf8JsonRenderer(JSONRenderer):
+    # Vietnamese stays readable in a terminal and a log ("Hà Nội", not "H\u00e0 N\u1ed9i").
+    json_dumps_params = {"ensure_ascii": False}
 
 
 def _gated(view):
@@ -61,6 +72,11 @@ def _gated(view):
         if isinstance(answer, HttpResponseNotAllowed):
             return errors.response(405, [errors.item("method_not_allowed", method=request.method)],
                                    headers={"Allow": answer["Allow"]})
+        if not answer.has_header("Cache-Control"):
+            # Answers carry a token or personal data unless they are reference data, which
+            # changes only with a release (the 2025 units are in a migration).
+            public = match is not None and match.url_name in CACHEABLE and answer.status_code == 200
+            answer["Cache-Control"] = "public, max-age=86400" if public else "no-store"
         return answer
 
     gated.csrf_exempt = True  # a bearer token, not a cookie, authorises these requests
@@ -86,6 +102,7 @@ api = VssidApi(
     # The Swagger UI files come from django-ninja's own static folder (ninja is an installed app),
     # never from a CDN; the validator badge would call validator.swagger.io, so it is off.
     docs=Swagger(settings={"validatorUrl": None}),
+    renderer=Utf8JsonRenderer(),
 )
 api.add_router("", places.router)
 api.add_router("", cards.router)
@@ -128,7 +145,8 @@ def _photo_rejected(request, exc: PhotoRejected):
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
-    return errors.response(413, [errors.item("request_too_large", limit=limits.body_limit_for(None))])
+    # Django's own guard on the non-file part of a multipart body.
+    return errors.response(413, [errors.item("request_too_large", limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)])
 
 
 @api.exception_handler(TooManyFieldsSent)
@@ -141,17 +159,14 @@ def _unreadable(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    # ninja's own: a body that is not JSON (400), and the statuses it may raise for itself.
+    # What ninja raises itself: above all a body that is not JSON (400).
+    if exc.status_code >= 500:
+        return _server_error(request, exc)
     if exc.status_code == 400 and isinstance(exc.__cause__, (json.JSONDecodeError, UnicodeDecodeError)):
         code = "invalid_json"
     else:
-        code = {404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}.get(exc.status_code, "bad_request")
-    if code == "method_not_allowed":
-        return errors.response(405, [errors.item(code, method=request.method)])
-    if code == "rate_limited":
-        return errors.response(429, [errors.item(code, seconds=60)], headers={"Retry-After": "60"})
-    return errors.response(exc.status_code if exc.status_code < 500 else 500,
-                           [errors.item(code if exc.status_code < 500 else "server_error")])
+        code = {401: "unauthorized", 404: "not_found"}.get(exc.status_code, "bad_request")
+    return errors.response(exc.status_code, [errors.item(code)])
 
 
 @api.exception_handler(Http404)

@@ -3,6 +3,8 @@
 Each endpoint calls the service the matching web page calls. The draft is named by its token
 (``Authorization: Bearer …``), so its paths say ``current`` instead of an id.
 """
+import contextlib
+
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
@@ -17,7 +19,7 @@ from vssid.photos.selectors import open_photo
 
 from . import drafts, idempotency, limits
 from .auth import draft_token
-from .errors import ApiError
+from .errors import ApiError, item
 from .places import office_json
 from .schemas import (
     CheckAnswers,
@@ -39,14 +41,20 @@ def _errors(*statuses: int) -> dict:
     return {status: ErrorResponse for status in (*statuses, 400, 401, 413)}
 
 
+def _binary_answer(media_type: str, description: str) -> dict:
+    # A file, not JSON: the schema must say so, or clients (and schemathesis) expect JSON.
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {200: {"description": description, "content": content}}}
+
+
 def _editable(declaration: Declaration) -> Declaration:
     if not declaration.is_draft:
         raise ApiError.of(409, "declaration_not_editable")
     return declaration
 
 
-@router.post("/declarations", auth=None, response={201: CreatedDraft, 400: ErrorResponse, 413: ErrorResponse, 429: ErrorResponse},
-             summary="Start a declaration")
+@router.post("/declarations", auth=None, summary="Start a declaration",
+             response={201: CreatedDraft, 400: ErrorResponse, 413: ErrorResponse, 429: ErrorResponse})
 def create_draft(request):
     """A new, empty draft and the bearer token that names it from now on (shown only here)."""
     limits.count_client(request, "create_draft")
@@ -70,7 +78,7 @@ def update_draft(request, payload: DeclarationPatch):
     when the steps before it are complete, or are completed by the same request."""
     declaration = _editable(request.auth)
     limits.count_draft(declaration, "edit_draft")
-    declaration = drafts.apply_patch(declaration, payload.dict(exclude_unset=True))
+    declaration = drafts.apply_patch(declaration, payload.model_dump(exclude_unset=True))
     return drafts.state(declaration)
 
 
@@ -99,30 +107,35 @@ def upload_photo(request, kind: PhotoKind):
     step = steps.BY_SLUG["photos"]
     if not steps.may_open(step, declaration):
         raise ApiError.of(422, "step_not_open", "photo", step=steps.first_incomplete(declaration).title)
-    upload = _photo_upload(request)
     limits.count_draft(declaration, "upload_photo")
-    photo = services.attach_photo(declaration, kind.value, upload)
+    with _uploaded_files(request) as files:
+        if "photo" not in files:
+            raise ApiError.of(422, "required", "photo")
+        photo = services.attach_photo(declaration, kind.value, files["photo"])
     return {"kind": kind.value, "width": photo.width, "height": photo.height, "byte_size": photo.byte_size}
 
 
-def _photo_upload(request):
-    """The uploaded file, read only now that its size is known to be within the limit.
+@contextlib.contextmanager
+def _uploaded_files(request):
+    """The request's files, read only now that the body is known to be within its limit, and
+    closed (temporary files deleted) when done.
 
     Django parses multipart bodies of POST requests only, so a PUT's is parsed here, with the
-    project's upload handlers (files past FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file).
+    project's upload handlers: a file past FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file.
     """
     if request.content_type != "multipart/form-data":
         raise ApiError.of(415, "unsupported_media_type", "photo")
     _fields, files = request.parse_file_upload(request.META, request)
-    upload = files.get("photo")
-    if upload is None:
-        raise ApiError.of(422, "required", "photo")
-    return upload
+    try:
+        yield files
+    finally:
+        for _name, uploads in files.lists():
+            for upload in uploads:
+                upload.close()
 
 
 @router.get("/declarations/current/photos/{kind}", response={200: None, **_errors(404, 422)},
-            openapi_extra={"responses": {200: {"description": "The stored JPEG.",
-                                               "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}}},
+            openapi_extra=_binary_answer("image/jpeg", "The stored JPEG."),
             summary="The stored photo")
 def download_photo(request, kind: PhotoKind):
     """The photo as stored (re-encoded JPEG, no metadata), for the app to show what was accepted."""
@@ -150,6 +163,11 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
+# Which answer a registry disagreement is about, for the client to send the citizen back to it.
+REGISTRY_FIELD = {"unknown_number": "social_insurance_number", "name_differs": "full_name",
+                  "date_of_birth_differs": "date_of_birth"}
+
+
 @router.post("/declarations/current/submit", response={200: Submission, **_errors(409, 422, 428, 429)},
              summary="Send the declaration")
 def submit_declaration(request, response: HttpResponse, idempotency_key: str = IDEMPOTENCY_KEY):
@@ -166,6 +184,8 @@ def submit_declaration(request, response: HttpResponse, idempotency_key: str = I
             sent = services.submit_declaration(declaration)
         except services.DeclarationIncomplete as incomplete:
             raise ApiError.of(409, "declaration_incomplete", incomplete.step.slug, step=incomplete.step.title) from None
+        except services.RegistryMismatch as mismatch:
+            raise ApiError(409, [item(f"registry_{code}", REGISTRY_FIELD[code]) for code in mismatch.check.problems]) from None
         # A concurrent retry may have stored its answer first: then that one is the answer.
         first, created = idempotency.remember(sent, idempotency_key, 200, submission_json(sent))
         replayed = not created
@@ -184,8 +204,7 @@ def cancel_declaration(request):
 
 
 @router.get("/declarations/current/pdf", response={200: None, **_errors(409)},
-            openapi_extra={"responses": {200: {"description": "The tờ khai (mẫu 01/ĐK-GD).",
-                                               "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}},
+            openapi_extra=_binary_answer("application/pdf", "The tờ khai (mẫu 01/ĐK-GD)."),
             summary="The sent tờ khai as PDF")
 def declaration_pdf(request):
     declaration = request.auth

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import asdict
 
 from django.db import transaction
 from django.urls import Resolver404, resolve
@@ -130,7 +131,7 @@ def state(declaration: Declaration) -> dict:
                 "title": str(step.title),
                 "complete": step.is_complete(declaration),
                 "open": index <= cut,
-                "errors": [e.__dict__ for e in step_errors(step, declaration)],
+                "errors": [asdict(e) for e in step_errors(step, declaration)],
             }
             for index, step in enumerate(steps.STEPS)
         ],

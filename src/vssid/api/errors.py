@@ -67,10 +67,14 @@ MESSAGES: Mapping[str, str] = {
     ),
     "step_not_open": _("Hãy hoàn thành bước “%(step)s” trước."),
     "declaration_incomplete": _("Bước “%(step)s” chưa hoàn thành."),
+    "registry_unknown_number": _("Mã số BHXH không có trong hồ sơ BHXH. Hãy kiểm tra lại hoặc tra cứu mã số BHXH."),
+    "registry_name_differs": _("Họ và tên khác với hồ sơ BHXH của mã số này. Hãy kiểm tra lại, hoặc mang giấy tờ đến cơ quan BHXH để điều chỉnh hồ sơ."),
+    "registry_date_of_birth_differs": _("Ngày sinh khác với hồ sơ BHXH của mã số này. Hãy kiểm tra lại, hoặc mang giấy tờ đến cơ quan BHXH để điều chỉnh hồ sơ."),
     "declaration_not_editable": _("Tờ khai đã được gửi hoặc đã hủy nên không thể thay đổi."),
     "declaration_not_submitted": _("Tờ khai chưa được gửi."),
     "idempotency_key_required": _(
-        "Cần tiêu đề Idempotency-Key (ví dụ một UUID mới) để việc gửi lại tờ khai khi mất kết nối không tạo tờ khai thứ hai."
+        "Cần tiêu đề Idempotency-Key (ví dụ một UUID mới) để việc gửi lại tờ khai khi mất kết nối "
+        "không tạo tờ khai thứ hai."
     ),
     "photo_not_found": _("Chưa có ảnh này."),
     # Places
@@ -101,7 +105,8 @@ class ApiError(Exception):
 
 def response(status: int, errors: Iterable[ErrorItem], headers: Mapping[str, str] | None = None) -> JsonResponse:
     answer = JsonResponse(
-        {"errors": [asdict(e) for e in errors]}, status=status, json_dumps_params={"ensure_ascii": False}
+        {"errors": [asdict(e) for e in errors]}, status=status, json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
     )
     for name, value in (headers or {}).items():
         answer[name] = value
@@ -160,6 +165,8 @@ _PYDANTIC_CODES = {
 # Where a value came from: ninja prefixes each error's location with it, and with the name of the
 # view's parameter that holds a whole JSON body, which the client never sees.
 _SOURCES = {"body", "query", "path", "header", "form", "file", "cookie"}
+# The name every router gives its whole-body parameter.
+BODY_PARAMETER_NAMES = {"payload"}
 
 
 def from_validation(errors: Iterable[Mapping]) -> list[ErrorItem]:
@@ -188,7 +195,3 @@ def _field_of(location: tuple) -> str | None:
     # A discriminated union or a list adds its tag or index; the client names fields, not those.
     names = [str(p) for p in parts if not isinstance(p, int)]
     return ".".join(names) or None
-
-
-# The names the routers give their whole-body parameter (see the routers: `payload`).
-BODY_PARAMETER_NAMES = {"payload"}

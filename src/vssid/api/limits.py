@@ -9,7 +9,7 @@ it passes ``FILE_UPLOAD_MAX_MEMORY_SIZE`` (2 MB), so no request holds 10 MB in m
 intake reads at most the photo limit from that file.
 
 Rates use the shared limiter (``vssid.core.ratelimit``): per client address for what anyone may do
-(start a draft, parse a card), per draft for what a draft's token may do (edit, upload, send). Mobile
+(start a draft, read a card), per draft for what a draft's token may do (edit, upload, send). Mobile
 networks put many phones behind one address (carrier-grade NAT), so the per-client rates are set for
 a crowd, and all of them can be changed with the ``VSSID_API_RATES`` setting, e.g.
 ``{"create_draft": "100/h"}``.
@@ -22,12 +22,15 @@ JSON_BODY_MAX_BYTES = 64 * 1024
 # Room for the multipart boundary and part headers around the photo itself.
 MULTIPART_ENVELOPE_BYTES = 64 * 1024
 
-# URL name of an operation (its `url_name`) → how many bytes its request body may have.
+# The operations (by URL name) whose body is a photo; every other body is JSON.
 PHOTO_UPLOAD_URL_NAME = "upload_photo"
+CARD_SCAN_URL_NAME = "scan_card"
+PHOTO_BODIES = {PHOTO_UPLOAD_URL_NAME, CARD_SCAN_URL_NAME}
 
 DEFAULT_RATES = {
     "create_draft": "20/h",  # per client address
     "parse_card": "120/h",  # per client address
+    "scan_card": "60/h",  # per client address: a photo without a code costs ~0.5 s of CPU
     "edit_draft": "300/h",  # per draft: one PATCH per field would still fit many times over
     "upload_photo": "60/h",  # per draft: decoding a photo costs ~0.1 s of CPU
     "submit": "10/h",  # per draft
@@ -35,7 +38,7 @@ DEFAULT_RATES = {
 
 
 def body_limit_for(url_name: str | None) -> int:
-    if url_name == PHOTO_UPLOAD_URL_NAME:
+    if url_name in PHOTO_BODIES:
         return settings.VSSID_PHOTO_MAX_BYTES + MULTIPART_ENVELOPE_BYTES
     return JSON_BODY_MAX_BYTES
 

@@ -55,6 +55,24 @@ def fold(s: str) -> str:
     return " ".join(refolded.split())
 
 
+# Case-keeping counterpart of _D_WITH_STROKE, for text that is shown rather than compared.
+_D_WITH_STROKE_KEEP_CASE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+
+
+def unaccent(s: str) -> str:
+    """The text without diacritics, case kept: ``unaccent("Đến BHXH cơ sở") == "Den BHXH co so"``.
+
+    For SMS: BHXH's own messages are unaccented, because one Vietnamese letter outside the GSM 7-bit
+    alphabet switches the whole message to UCS-2 and cuts a part from 160 to 70 characters. Text is
+    normalised first (NFC, single spaces), as everywhere; characters with no unaccented form (ß,
+    Chinese) are left for the caller to judge.
+    """
+    text = normalize_text(s).translate(_D_WITH_STROKE_KEEP_CASE)
+    bare = "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.category(char).startswith("M"))
+    # A combining mark that stood alone after a space leaves two spaces behind (see fold).
+    return " ".join(unicodedata.normalize("NFC", bare).split())
+
+
 def compact_code(raw: str | None) -> str:
     """A number or code as typed, without the spaces, dots and dashes people group it with.
 

@@ -52,6 +52,9 @@ class Declaration(models.Model):
 
     office = models.ForeignKey("places.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     email_declaration = models.BooleanField(default=False)
+    # Filled in at an office counter by an officer, for a citizen without a smartphone (vssid.desk):
+    # the same steps and rules, and the officer's office receives it.
+    assisted = models.BooleanField(default=False)
 
     reference_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
     # Opens the confirmation page; long and random, and it shows no personal data.

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from vssid.photos import services as photo_services
 from vssid.photos.models import Photo
+from vssid.registry.selectors import check_declaration
 
 from . import deadlines, steps
 from .models import Declaration
@@ -20,6 +21,14 @@ PHOTO_FIELD = {Photo.Kind.PORTRAIT: "portrait", Photo.Kind.ID_FRONT: "id_front",
 
 class DeclarationNotEditable(Exception):
     """The declaration has been sent (or cancelled): its answers can no longer change."""
+
+
+class RegistryMismatch(Exception):
+    """The declaration does not agree with the insured-person registry (see registry.selectors)."""
+
+    def __init__(self, check):
+        super().__init__(*check.problems)
+        self.check = check
 
 
 class DeclarationIncomplete(Exception):
@@ -98,6 +107,10 @@ def submit_declaration(declaration: Declaration) -> Declaration:
     missing = steps.first_incomplete(current)
     if missing is not None:
         raise DeclarationIncomplete(missing)
+    # BHXH accepts a declaration only for a mã số whose record has this name and date of birth.
+    check = check_declaration(current)
+    if not check.ok:
+        raise RegistryMismatch(check)
 
     now = timezone.now()
     current.status = Declaration.Status.SUBMITTED
@@ -148,3 +161,60 @@ def issue_api_token(declaration: Declaration) -> str:
 
 def api_token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# The office's side (vssid.desk) ------------------------------------------------------------------
+
+# What an officer may correct at the counter, against the original document (a typo): the fields
+# the account and the registry match on. Everything else the citizen changes by a new declaration.
+CORRECTABLE_FIELDS = ("full_name", "id_document_number", "date_of_birth")
+
+
+class DeclarationNotSubmitted(Exception):
+    """Only a submitted declaration can be decided or expire; this one is already ``status``."""
+
+    def __init__(self, status: str):
+        super().__init__(status)
+        self.status = status
+
+
+def start_assisted_declaration(*, language: str = "vi") -> Declaration:
+    """A draft filled in at the counter by an officer for the citizen (see vssid.desk)."""
+    return Declaration.objects.create(language=language, assisted=True)
+
+
+@transaction.atomic
+def record_decision(declaration: Declaration, outcome: str, *, corrections: dict | None = None) -> Declaration:
+    """The one place a submitted declaration becomes activated or rejected.
+
+    ``corrections`` maps fields of CORRECTABLE_FIELDS to their corrected, already normalised
+    values; the caller keeps the declared values (desk's Decision). Raises DeclarationNotSubmitted
+    when the declaration was decided, expired or cancelled meanwhile: a decision is final.
+    """
+    if outcome not in (Declaration.Status.ACTIVATED, Declaration.Status.REJECTED):
+        raise ValueError(f"not a decision: {outcome}")
+    current = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if current.status != Declaration.Status.SUBMITTED:
+        raise DeclarationNotSubmitted(current.status)
+    for name, value in (corrections or {}).items():
+        if name not in CORRECTABLE_FIELDS:
+            raise ValueError(f"{name} cannot be corrected at the desk")
+        setattr(current, name, value)
+    current.status = outcome
+    current.save()
+    log.info("declaration %s", outcome, extra={"declaration": str(current.pk)})
+    return current
+
+
+@transaction.atomic
+def expire_declaration(declaration: Declaration, *, now=None) -> bool:
+    """Mark a submitted declaration whose visit is overdue as expired; False if it is not (any
+    more) both. The citizen may then start a new one."""
+    now = now or timezone.now()
+    current = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if current.status != Declaration.Status.SUBMITTED or not deadlines.is_overdue(current.visit_due_date, now):
+        return False
+    current.status = Declaration.Status.EXPIRED
+    current.save(update_fields=["status", "updated_at"])
+    log.info("declaration expired", extra={"declaration": str(current.pk)})
+    return True

@@ -197,6 +197,9 @@ def check_answers(request):
             declaration = services.submit_declaration(declaration)
         except services.DeclarationIncomplete as incomplete:
             return _redirect_to_step(incomplete.step)
+        except services.RegistryMismatch as mismatch:
+            return render(request, "registry/declaration_mismatch.html",
+                          {"check": mismatch.check, "back_url": reverse("declarations:check")})
         except services.DeclarationNotEditable:
             return _route_away(selectors.declaration_of_session(request.session)) or redirect("declarations:start")
         return redirect("declarations:confirmation", token=declaration.confirmation_token)

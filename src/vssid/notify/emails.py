@@ -20,11 +20,16 @@ from .models import OutboundEmail
 
 
 class PermanentDeliveryError(Exception):
-    """Retrying cannot help. ``reason`` is stored and logged, so it never holds personal data."""
+    """Retrying cannot help. ``reason`` is stored and logged, so it never holds personal data.
 
-    def __init__(self, reason: str):
+    ``status`` is what the row becomes: ``failed``, or ``skipped`` when the email is simply no longer
+    needed (a reset code superseded by a newer request).
+    """
+
+    def __init__(self, reason: str, *, status: str = "failed"):
         super().__init__(reason)
         self.reason = reason
+        self.status = status
 
 
 def declaration_submitted_subject(reference_code: str) -> str:
@@ -34,7 +39,16 @@ def declaration_submitted_subject(reference_code: str) -> str:
 
 
 def build_message(outbound: OutboundEmail) -> EmailMultiAlternatives:
-    builders = {OutboundEmail.Purpose.DECLARATION_SUBMITTED: _declaration_submitted_message}
+    from vssid.desk.notices import EMAIL_BUILDERS as desk_builders  # the office's notices (rejection, reminders)
+
+    from .account_emails import account_activated_message, password_reset_code_message
+
+    builders = {
+        OutboundEmail.Purpose.DECLARATION_SUBMITTED: _declaration_submitted_message,
+        OutboundEmail.Purpose.ACCOUNT_ACTIVATED: account_activated_message,
+        OutboundEmail.Purpose.PASSWORD_RESET_CODE: password_reset_code_message,
+        **desk_builders,
+    }
     try:
         builder = builders[outbound.purpose]
     except KeyError:
@@ -42,7 +56,8 @@ def build_message(outbound: OutboundEmail) -> EmailMultiAlternatives:
     with translation.override(outbound.language):
         message = builder(outbound)
     # The same Message-ID on every attempt: a retried email is one message in every log and inbox.
-    message.extra_headers["Message-ID"] = f"<{outbound.pk}@{_sender_domain()}>"
+    # (A builder whose content changes between attempts, a fresh one-time code, sets its own.)
+    message.extra_headers.setdefault("Message-ID", f"<{outbound.pk}@{_sender_domain()}>")
     return message
 
 

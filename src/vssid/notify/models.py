@@ -1,4 +1,4 @@
-"""The email outbox: one row per email the service owes someone.
+"""The email and SMS outboxes: one row per message the service owes someone.
 
 The row is written in the same transaction as the change that owes the email (a submitted
 declaration), so the obligation commits or rolls back with it; a background job then delivers it,
@@ -15,11 +15,14 @@ from django.utils import timezone
 class OutboundEmail(models.Model):
     class Purpose(models.TextChoices):
         DECLARATION_SUBMITTED = "declaration_submitted", "Tờ khai đã gửi"
+        ACCOUNT_ACTIVATED = "account_activated", "Tài khoản đã kích hoạt"
+        PASSWORD_RESET_CODE = "password_reset_code", "Mã đặt lại mật khẩu"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Chờ gửi"
         SENT = "sent", "Đã gửi"
         FAILED = "failed", "Không gửi được"  # permanent: given up, see last_error
+        SKIPPED = "skipped", "Không cần gửi nữa"  # e.g. a reset code superseded before it went out
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     purpose = models.CharField(max_length=40, choices=Purpose.choices)
@@ -30,6 +33,9 @@ class OutboundEmail(models.Model):
     # A plain UUID, not a foreign key: notify stays usable for other senders, and purging a
     # declaration is never blocked by its email history.
     declaration_id = models.UUIDField(null=True, blank=True)
+    # What the email is about when it is not (only) a declaration, e.g. a password reset request;
+    # a plain UUID for the same reasons as declaration_id.
+    reference_id = models.UUIDField(null=True, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -51,7 +57,62 @@ class OutboundEmail(models.Model):
                 condition=Q(declaration_id__isnull=False),
                 name="notify_one_email_per_purpose_and_declaration",
             ),
+            models.UniqueConstraint(
+                fields=["purpose", "reference_id"],
+                condition=Q(reference_id__isnull=False),
+                name="notify_one_email_per_purpose_and_reference",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"OutboundEmail {self.id} ({self.status})"
+
+
+class OutboundSms(models.Model):
+    """One SMS the service owes someone: the SMS outbox, kept like the email one (see services).
+
+    Texts that carry a secret (the first password, a reset code) are never stored: ``body`` stays
+    empty and the text is composed at send time (``sms_texts``), with a fresh secret generated in
+    the same step; a failed attempt's secret is replaced by the next attempt's, so only the last
+    one sent works and the plain secret never rests in the database. Other texts are stored, so a
+    retry sends exactly what was owed.
+    """
+
+    class Purpose(models.TextChoices):
+        DECLARATION_SUBMITTED = "declaration_submitted", "Tờ khai đã gửi"
+        ACCOUNT_CREDENTIALS = "account_credentials", "Mật khẩu lần đầu"
+        PASSWORD_RESET_CODE = "password_reset_code", "Mã đặt lại mật khẩu"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ gửi"
+        SENT = "sent", "Đã gửi"
+        FAILED = "failed", "Không gửi được"  # permanent: given up, see last_error
+        SKIPPED = "skipped", "Không cần gửi nữa"  # the account was used, the reset superseded…
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    purpose = models.CharField(max_length=40, choices=Purpose.choices)
+    to_number = models.CharField(max_length=16, help_text="E.164, +84…")
+    # Empty for the purposes whose text carries a secret: composed at send time (see above).
+    body = models.TextField(blank=True)
+    # What the SMS is about (a declaration, an account, a reset request): a plain UUID, not a
+    # foreign key, for the same reasons as OutboundEmail.declaration_id.
+    object_id = models.UUIDField()
+    # purpose:object_id. Unique: however often the caller retries, one SMS is owed, once.
+    dedupe_key = models.CharField(max_length=100, unique=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    # Earliest time a worker may try (again); pushed forward by a lease while a worker sends.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Exception class and HTTP status only ("SmsTemporaryError HTTP 503"): a provider's answer can
+    # echo the number or the text, so it is never stored or logged.
+    last_error = models.CharField(max_length=200, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notify_sms_due_idx")]
+
+    def __str__(self) -> str:
+        return f"OutboundSms {self.id} ({self.status})"

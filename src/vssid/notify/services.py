@@ -16,35 +16,42 @@ Guarantees, and how they are kept:
   marked failed and logged. A recipient the server refuses with a 5xx code fails at once.
 - *No personal data in logs*: log lines carry the outbox id, status and attempt counts; errors are
   reduced to the exception class and SMTP code (smtplib puts the address in its messages).
+
+The bookkeeping behind these (claim, lease, back-off, sweep) lives in ``outbox``, shared with the
+SMS outbox (``sms_services``).
 """
 from __future__ import annotations
 
 import logging
 import smtplib
-import traceback
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
 from .emails import PermanentDeliveryError, build_message, declaration_submitted_subject
 from .models import OutboundEmail
+from .outbox import (  # noqa: F401 - part of this module's interface, as before the SMS outbox shared them
+    FAILED,
+    FIRST_RETRY_DELAY,
+    GIVE_UP_AFTER,
+    MAX_RETRY_DELAY,
+    RETRY,
+    SEND_LEASE,
+    SENT,
+    SKIPPED,
+    SWEEP_GRACE,
+    Outbox,
+    retry_delay,
+)
 
 log = logging.getLogger(__name__)
 
-FIRST_RETRY_DELAY = timedelta(minutes=1)
-MAX_RETRY_DELAY = timedelta(hours=1)
-GIVE_UP_AFTER = timedelta(hours=48)
-# How long a claimed email is left alone: longer than rendering plus a slow SMTP exchange
-# (EMAIL_TIMEOUT applies per socket operation), short enough that a dead worker delays little.
-SEND_LEASE = timedelta(minutes=10)
-# The sweep leaves an email alone until it has been due this long, so it does not pile duplicate
-# jobs onto emails whose job is merely waiting in a busy queue (duplicates are harmless, not free).
-SWEEP_GRACE = timedelta(minutes=5)
+EMAIL_OUTBOX = Outbox(OutboundEmail, label="outbound email", task_path="vssid.notify.tasks.deliver_email", log=log)
 
-SENT, RETRY, FAILED, SKIPPED = "sent", "retry", "failed", "skipped"
+# A one-time code is useless once it has expired: its email stops being retried much sooner.
+SHORT_LIVED_GIVE_UP_AFTER = timedelta(minutes=30)
+_GIVE_UP_AFTER = {OutboundEmail.Purpose.PASSWORD_RESET_CODE: SHORT_LIVED_GIVE_UP_AFTER}
 
 
 def queue_declaration_email(declaration) -> OutboundEmail:
@@ -65,11 +72,32 @@ def queue_declaration_email(declaration) -> OutboundEmail:
         defaults={"to_address": declaration.email, "subject": subject, "language": language},
     )
     if created:
-        # After commit: the worker must find the row, and a rolled-back submission owes nothing.
-        # robust: a failing enqueue must not turn a committed submission into an error page; the
-        # sweep picks the row up instead.
-        transaction.on_commit(partial(_enqueue_delivery, email.pk), robust=True)
+        EMAIL_OUTBOX.enqueue_on_commit(email.pk)
         log.info("outbound email %s queued", email.pk)
+    return email
+
+
+def queue_email(*, purpose: str, to_address: str, subject: str, language: str,
+                declaration_id=None, reference_id=None) -> OutboundEmail:
+    """Owe an email whose body is built at send time (see ``emails.build_message``). Call it inside
+    the transaction of the change that owes it.
+
+    Idempotent per purpose and object (``declaration_id`` or ``reference_id``): a second call returns
+    the first row and enqueues nothing.
+    """
+    if declaration_id is None and reference_id is None:
+        raise ValueError("An email is owed for a declaration or another object.")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    key = {"declaration_id": declaration_id} if reference_id is None else {"reference_id": reference_id}
+    email, created = OutboundEmail.objects.get_or_create(
+        purpose=purpose, **key,
+        defaults={"to_address": to_address, "subject": subject, "language": language,
+                  "declaration_id": declaration_id},
+    )
+    if created:
+        EMAIL_OUTBOX.enqueue_on_commit(email.pk)
+        log.info("outbound email %s queued (%s)", email.pk, purpose)
     return email
 
 
@@ -78,48 +106,24 @@ def deliver_outbound_email(outbound_email_id) -> str:
     email = _claim(outbound_email_id)
     if email is None:
         return SKIPPED
+    give_up_after = _GIVE_UP_AFTER.get(email.purpose, GIVE_UP_AFTER)
     try:
         build_message(email).send(fail_silently=False)
     except PermanentDeliveryError as exc:
-        return _give_up(email, exc.reason)
+        return EMAIL_OUTBOX.give_up(email, exc.reason, status=exc.status)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded; none may lose the email
         if _recipient_refused_permanently(exc):
-            return _give_up(email, describe_error(exc))
+            return EMAIL_OUTBOX.give_up(email, describe_error(exc))
         if not isinstance(exc, (smtplib.SMTPException, OSError)):
-            # Not the mail server: a bug or a broken dependency. Keep retrying (a fixed deploy then
-            # delivers), and show where it broke: frames only, since the message may hold data.
-            log.error(
-                "outbound email %s attempt %d raised %s at:\n%s",
-                email.pk, email.attempts, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)),
-            )
-        return _schedule_retry(email, describe_error(exc))
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    log.info("outbound email %s sent on attempt %d", email.pk, email.attempts)
-    return SENT
+            EMAIL_OUTBOX.log_bug(email, exc)
+        return EMAIL_OUTBOX.schedule_retry(email, describe_error(exc), give_up_after=give_up_after)
+    return EMAIL_OUTBOX.mark_sent(email)
 
 
 def enqueue_due_emails(*, grace: timedelta = SWEEP_GRACE) -> int:
     """Re-create the delivery job of every pending email overdue by ``grace``: the safety net for
     a lost job (process died before enqueueing, worker died mid-send, jobs deleted)."""
-    cutoff = timezone.now() - grace
-    due = list(
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=cutoff)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)
-    )
-    for pk in due:
-        _enqueue_delivery(pk)
-    if due:
-        log.info("re-enqueued %d overdue outbound emails", len(due))
-    return len(due)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Wait after the n-th failed attempt: 1 min, 2, 4, 8, 16, 32, then 1 h each time."""
-    doublings = min(max(attempts - 1, 0), 16)  # bounded: timedelta * 2**60 would overflow
-    return min(FIRST_RETRY_DELAY * 2**doublings, MAX_RETRY_DELAY)
+    return EMAIL_OUTBOX.enqueue_due(grace=grace)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -143,56 +147,8 @@ def _recipient_refused_permanently(exc: BaseException) -> bool:
 
 
 def _claim(outbound_email_id) -> OutboundEmail | None:
-    now = timezone.now()
-    with transaction.atomic():
-        # PostgreSQL: a row another worker holds is skipped, not waited for. SQLite has no row locks
-        # (Django drops FOR UPDATE there); its IMMEDIATE transactions (settings) serialise claims.
-        email = OutboundEmail.objects.select_for_update(skip_locked=True).filter(pk=outbound_email_id).first()
-        if email is None:
-            log.info("outbound email %s is being handled by another worker or does not exist", outbound_email_id)
-            return None
-        if email.status != OutboundEmail.Status.PENDING:
-            log.info("outbound email %s is already %s; duplicate job ignored", email.pk, email.status)
-            return None
-        if email.next_attempt_at > now:
-            log.info("outbound email %s is not due (sending elsewhere or retry scheduled)", email.pk)
-            return None
-        email.attempts += 1
-        email.next_attempt_at = now + SEND_LEASE
-        email.save(update_fields=["attempts", "next_attempt_at"])
-    return email
-
-
-def _schedule_retry(email: OutboundEmail, error: str) -> str:
-    next_attempt_at = timezone.now() + retry_delay(email.attempts)
-    if next_attempt_at > email.created_at + GIVE_UP_AFTER:
-        return _give_up(email, error)
-    with transaction.atomic():
-        OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.PENDING).update(
-            next_attempt_at=next_attempt_at, last_error=error
-        )
-        transaction.on_commit(partial(_enqueue_delivery, email.pk, run_after=next_attempt_at), robust=True)
-    log.warning(
-        "outbound email %s attempt %d failed (%s); next attempt at %s",
-        email.pk, email.attempts, error, next_attempt_at.isoformat(),
-    )
-    return RETRY
-
-
-def _give_up(email: OutboundEmail, reason: str) -> str:
-    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.FAILED, last_error=reason[:200])
-    log.error("outbound email %s failed permanently after %d attempts (%s)", email.pk, email.attempts, reason)
-    return FAILED
+    return EMAIL_OUTBOX.claim(outbound_email_id)
 
 
 def _enqueue_delivery(outbound_email_id, *, run_after=None):
-    from .tasks import deliver_email
-
-    task = deliver_email
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            # A backend that cannot wait (ImmediateBackend in development) would retry at once, in
-            # a loop; the sweep enqueues the email when it is due instead.
-            return None
-        task = task.using(run_after=run_after)
-    return task.enqueue(str(outbound_email_id))
+    return EMAIL_OUTBOX.enqueue(outbound_email_id, run_after=run_after)

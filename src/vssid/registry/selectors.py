@@ -25,8 +25,10 @@ from vssid.cards.text import fold
 
 from .models import InsuredPerson
 
-# More rows than this for one (province, name, date of birth) is never a single match anyway; the
-# cap keeps a pathological namesake cluster from costing more than any other look-up.
+# Rows fetched at most. More namesakes than this born the same day in one province, all without an
+# ID number on file, would not give a single match anyway (unless one more record held the typed
+# number, a case contrived enough to answer "no single match"); the cap keeps such a cluster from
+# costing more than any other look-up.
 _CANDIDATE_LIMIT = 8
 
 

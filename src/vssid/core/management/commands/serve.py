@@ -25,6 +25,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         self.stdout.write("Database ready (reference data loaded).")
+        # A small synthetic registry of insured people, and a few of them to try the flow with.
+        call_command("registry", "demo", stdout=self.stdout)
         worker = None
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "vssid", "db_worker"])

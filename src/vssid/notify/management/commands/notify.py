@@ -1,4 +1,4 @@
-"""`vssid notify retry-pending`: re-enqueue pending emails whose delivery job was lost.
+"""`vssid notify retry-pending`: re-enqueue pending emails and SMS whose delivery job was lost.
 
 Run it every few minutes (cron, a systemd timer): a worker that died between attempts, or a
 process that died between the commit and the enqueue, leaves a pending row without a job.
@@ -7,21 +7,29 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from vssid.notify import services
+from vssid.notify import services, sms_services
 
 
 class Command(BaseCommand):
-    help = "Email outbox maintenance."
+    help = "Email and SMS outbox maintenance."
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        retry = actions.add_parser("retry-pending", help="Re-enqueue pending emails that are overdue.")
+        retry = actions.add_parser("retry-pending", help="Re-enqueue pending emails and SMS that are overdue.")
         retry.add_argument(
             "--grace", type=int, default=int(services.SWEEP_GRACE.total_seconds()), metavar="SECONDS",
-            help="Only emails overdue by at least this long (default: %(default)s).",
+            help="Only messages overdue by at least this long (default: %(default)s).",
         )
 
     def handle(self, *args, action, **options):
         if action == "retry-pending":
-            count = services.enqueue_due_emails(grace=timedelta(seconds=options["grace"]))
-            self.stdout.write(f"{count} pending email(s) re-enqueued.")
+            grace = timedelta(seconds=options["grace"])
+            emails = services.enqueue_due_emails(grace=grace)
+            sms = sms_services.enqueue_due_sms(grace=grace)
+            # One line per outbox that had work, so a cron mail says what happened and nothing more.
+            if emails:
+                self.stdout.write(f"{emails} pending email(s) re-enqueued.")
+            if sms:
+                self.stdout.write(f"{sms} pending SMS re-enqueued.")
+            if not (emails or sms):
+                self.stdout.write("Nothing to re-enqueue.")

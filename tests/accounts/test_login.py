@@ -232,3 +232,19 @@ def client_factory():
     from django.test import Client
 
     return Client
+
+
+def test_the_login_ends_eight_hours_after_it_began_and_the_declaration_stays(account_in_use, client, monkeypatch):
+    session = client.session
+    session["declaration_id"] = str(account_in_use.declaration_id)
+    session.save()
+    client.post(LOGIN, {"identifier": "0131579246", "password": NEW_PASSWORD})
+    logged_in_at = timezone.now()
+
+    monkeypatch.setattr(timezone, "now", lambda: logged_in_at + timedelta(hours=7, minutes=59))
+    assert client.get("/tai-khoan/").status_code == 200
+    monkeypatch.setattr(timezone, "now", lambda: logged_in_at + timedelta(hours=8, minutes=1))
+    assert client.get("/tai-khoan/").status_code == 302
+
+    assert SESSION_ACCOUNT_KEY not in client.session
+    assert client.session["declaration_id"] == str(account_in_use.declaration_id)

@@ -254,3 +254,14 @@ def test_forgot_page_errors_say_what_to_do(client):
     text = response.content.decode()
     assert "Nhập mã số BHXH hoặc số CCCD" in text and "Chọn cách nhận mã xác nhận" in text
     assert 'href="#id_channel_0"' in text
+
+
+@pytest.mark.django_db
+def test_code_attempts_are_limited_per_client(account_in_use, client, settings):
+    settings.VSSID_RESET_CODE_RATE_PER_CLIENT = "2/h"
+    data = {"identifier": "0131579246", "code": "000000", "new_password": CHOSEN, "new_password_again": CHOSEN}
+
+    answers = [client.post(RESET, data, REMOTE_ADDR="198.51.100.7").status_code for _ in range(3)]
+    elsewhere = client.post(RESET, data, REMOTE_ADDR="198.51.100.8").status_code
+
+    assert answers == [200, 200, 429] and elsewhere == 200

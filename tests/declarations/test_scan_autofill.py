@@ -108,3 +108,27 @@ def test_the_scanned_card_is_forgotten_once_used(walker):
     walker.client.post(url("scan-confirm"), {"use_social_insurance_number": "on"})
     assert "scanned_card" not in walker.client.session
     assert walker.client.get(url("scan-confirm"))["Location"] == url("scan")
+
+
+def test_a_photo_of_a_bhyt_card_is_read_without_javascript(walker):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.card_photos import PhoneLook, card_photo_jpeg
+
+    walker.start()
+    photo = SimpleUploadedFile("the-bhyt.jpg", card_photo_jpeg(BHYT_TEXT, PhoneLook(rotation=17, tilt=0.05, blur=0.6), seed=3, kind="bhyt"), "image/jpeg")
+    response = walker.client.post(url("scan"), {"photo": photo})
+    assert response["Location"] == url("scan-confirm")
+    proposals = {p.group: p for p in walker.client.get(url("scan-confirm")).context["proposals"]}
+    assert proposals["social_insurance_number"].shown == "0120878811"
+
+
+def test_a_photo_without_a_code_says_how_to_retake(walker):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.images import make_card_jpeg
+
+    walker.start()
+    page = walker.client.post(url("scan"), {"photo": SimpleUploadedFile("x.jpg", make_card_jpeg(seed=4), "image/jpeg")})
+    assert page.status_code == 200
+    assert "tránh lóa" in page.context["error"]

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from vssid.declarations.models import Declaration
@@ -226,19 +227,29 @@ def test_a_row_held_by_another_runner_is_skipped_not_done_twice(clock, make_decl
     assert jobs.expire_overdue() == 0 and status_of(d) == Declaration.Status.SUBMITTED
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="row locks (SKIP LOCKED) are PostgreSQL's; SQLite serialises whole transactions")
 @pytest.mark.django_db(transaction=True)
-def test_two_runners_on_postgresql_never_take_the_same_row(make_declaration):
-    """A real second connection holds one row locked; this runner skips it and does the rest."""
+def test_two_runners_on_postgresql_never_take_the_same_row():
+    """A real second connection holds one row locked; this runner skips it and does the rest.
+
+    Built without reference data: an earlier transactional test may have emptied those tables."""
+    import secrets
     import threading
 
-    from django.db import connection, connections, transaction
-
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (SKIP LOCKED) are PostgreSQL's; SQLite serialises whole transactions")
+    from django.db import connections, transaction
     from django.utils import timezone
 
-    held = make_declaration(submitted_at=timezone.now() - timedelta(days=31))
-    free = make_declaration(submitted_at=timezone.now() - timedelta(days=31), social_insurance_number="0123400003")
+    from vssid.declarations.reference import new_reference_code
+
+    long_ago = timezone.now() - timedelta(days=40)
+
+    def overdue():
+        return Declaration.objects.create(status=Declaration.Status.SUBMITTED, reference_code=new_reference_code(),
+                                          confirmation_token=secrets.token_urlsafe(32), submitted_at=long_ago,
+                                          visit_due_date=long_ago.date() + timedelta(days=30))
+
+    held, free = overdue(), overdue()
     locked, release = threading.Event(), threading.Event()
 
     def other_runner():

@@ -4,6 +4,10 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from vssid.cards import dates
 from vssid.cards.errors import InvalidValue
 from vssid.cards.messages import MESSAGES
 
@@ -67,3 +71,39 @@ def digits_field(**kwargs) -> forms.CharField:
     attrs = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off", "class": "input"}
     attrs.update(kwargs.pop("attrs", {}))
     return forms.CharField(widget=forms.TextInput(attrs=attrs), **kwargs)
+
+
+# A wrong or missing part of a date is marked on that input; other date errors on the day.
+_DATE_PART_FOR_CODE = {
+    "date_month_missing": "dob_month",
+    "date_month_invalid": "dob_month",
+    "date_year_missing": "dob_year",
+    "date_year_format": "dob_year",
+}
+
+
+def _date_part(label, token, width, maxlength):
+    return digits_field(label=label, required=False,
+                        attrs={"autocomplete": token, "class": f"input {width}", "maxlength": maxlength,
+                               "aria-describedby": "dob-hint"})
+
+
+class DateOfBirthForm(CitizenForm):
+    """A date of birth as three inputs (ngày, tháng, năm), read by the card rules into
+    ``cleaned_data["date_of_birth"]``. Render with ``core/forms/date_of_birth.html``."""
+
+    dob_day = _date_part(gettext_lazy("Ngày"), "bday-day", "input--w2", "2")
+    dob_month = _date_part(gettext_lazy("Tháng"), "bday-month", "input--w2", "2")
+    dob_year = _date_part(gettext_lazy("Năm"), "bday-year", "input--w4", "4")
+    error_anchor = {"dob_day": "id_dob_day", "dob_month": "id_dob_month", "dob_year": "id_dob_year"}
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["date_of_birth"] = dates.parse_date_of_birth(
+                cleaned.get("dob_day", ""), cleaned.get("dob_month", ""), cleaned.get("dob_year", ""),
+                today=timezone.localdate(),
+            )
+        except InvalidValue as error:
+            self.add_rule_error(_DATE_PART_FOR_CODE.get(error.code, "dob_day"), error)
+        return cleaned

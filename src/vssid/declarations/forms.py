@@ -1,23 +1,17 @@
 """Step forms of the declaration. Each rule comes from `vssid.cards`; the forms only carry it to the
 page. A form is built from the draft's stored answers too, which is how the step graph re-checks an
 earlier answer after a later one changed (a CCCD number after a new date of birth)."""
-from datetime import date
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vssid.cards import bhxh, dates, emails, identity, names, phones
+from vssid.cards import bhxh, emails, identity, names, phones
 from vssid.cards.text import normalize_text
 from vssid.cards.errors import InvalidValue
-from vssid.core.forms import CitizenForm, digits_field, message_for, rule_message
+from vssid.core.forms import CitizenForm, DateOfBirthForm, digits_field, message_for, rule_message
 from vssid.places import selectors as places
 
 from .models import Declaration
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 class StepForm(CitizenForm):
@@ -29,44 +23,27 @@ class StepForm(CitizenForm):
         raise NotImplementedError
 
 
-class PersonalForm(StepForm):
+class PersonalForm(DateOfBirthForm, StepForm):
     full_name = forms.CharField(
         label=_("Họ và tên"),
         help_text=_("Như trên giấy tờ tùy thân, có dấu"),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false", "class": "input"}),
         error_messages={"required": rule_message("full_name_required")},
     )
-    dob_day = digits_field(label=_("Ngày"), required=False, attrs={"autocomplete": "bday-day", "class": "input input--w2", "maxlength": "2"})
-    dob_month = digits_field(label=_("Tháng"), required=False, attrs={"autocomplete": "bday-month", "class": "input input--w2", "maxlength": "2"})
-    dob_year = digits_field(label=_("Năm"), required=False, attrs={"autocomplete": "bday-year", "class": "input input--w4", "maxlength": "4"})
     sex = forms.ChoiceField(
         label=_("Giới tính"),
         choices=Declaration.Sex.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Chọn giới tính")},
     )
-    error_anchor = {"dob_day": "id_dob_day", "dob_month": "id_dob_month", "dob_year": "id_dob_year", "sex": "id_sex_0"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for part in ("dob_day", "dob_month", "dob_year"):
-            self.fields[part].widget.attrs["aria-describedby"] = "dob-hint"
+    field_order = ["full_name", "dob_day", "dob_month", "dob_year", "sex"]
+    error_anchor = {**DateOfBirthForm.error_anchor, "sex": "id_sex_0"}
 
     def clean_full_name(self):
         try:
             return names.normalize_full_name(self.cleaned_data["full_name"])
         except InvalidValue as error:
             raise forms.ValidationError(message_for(error), code=error.code)
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            cleaned["date_of_birth"] = dates.parse_date_of_birth(
-                cleaned.get("dob_day", ""), cleaned.get("dob_month", ""), cleaned.get("dob_year", ""), today=today()
-            )
-        except InvalidValue as error:
-            self.add_rule_error(_DATE_PART_FOR_CODE.get(error.code, "dob_day"), error)
-        return cleaned
 
     @classmethod
     def data_from(cls, d):
@@ -83,14 +60,6 @@ class PersonalForm(StepForm):
         c = self.cleaned_data
         return {"full_name": c["full_name"], "date_of_birth": c["date_of_birth"], "sex": c["sex"]}
 
-
-# A missing or wrong part of the date is marked on that input; other date errors on the day.
-_DATE_PART_FOR_CODE = {
-    "date_month_missing": "dob_month",
-    "date_year_missing": "dob_year",
-    "date_year_format": "dob_year",
-    "date_month_invalid": "dob_month",
-}
 
 
 class SocialInsuranceNumberForm(StepForm):

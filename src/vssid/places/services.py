@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from vssid.core.csv_files import header_error_message, header_problems
 
 from . import geo
 from .models import Commune, Office, Province
@@ -181,22 +182,9 @@ def _records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _check_header(header: list[str]) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    duplicated = sorted({c for c in header if header.count(c) > 1})
-    problems = []
-    if missing:
-        problems.append(_("thiếu cột: %s") % ", ".join(missing))
-    if unknown:
-        # Refused rather than ignored: a misspelt optional column ("vaild_to") would silently lose data.
-        problems.append(_("cột không biết: %s") % ", ".join(unknown))
-    if duplicated:
-        problems.append(_("cột lặp lại: %s") % ", ".join(duplicated))
+    problems = header_problems(header, required=REQUIRED_COLUMNS, known=COLUMNS)
     if problems:
-        raise OfficeImportError(
-            _("Dòng tiêu đề không đúng (%(problems)s). Các cột: %(columns)s")
-            % {"problems": "; ".join(problems), "columns": ",".join(COLUMNS)}
-        )
+        raise OfficeImportError(header_error_message(problems, COLUMNS))
 
 
 def _check_row(raw: dict[str, str], commune_provinces: dict[str, str], province_codes: set[str]):

@@ -1,28 +1,20 @@
 """The look-up form: province of birth registration, full name, date of birth, and the ID number or
 "no ID document". Every rule comes from `vssid.cards` (through `records.normalize_id_number`)."""
 from django import forms
-from django.utils import timezone
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 
-from vssid.cards import dates, names
+from vssid.cards import names
 from vssid.cards.errors import InvalidValue
-from vssid.core.forms import CitizenForm, digits_field, message_for, rule_message
+from vssid.core.forms import DateOfBirthForm, message_for, rule_message
 from vssid.places import selectors as places
 
 from .birth_provinces import former_province_names
 from .records import normalize_id_number
 from .selectors import LookupQuery
 
-# A wrong or missing part of the date is marked on that input; other date errors on the day.
-_DATE_PART_FOR_CODE = {
-    "date_month_missing": "dob_month",
-    "date_month_invalid": "dob_month",
-    "date_year_missing": "dob_year",
-    "date_year_format": "dob_year",
-}
 
 
 # language → choices. The 34 provinces change only with a data migration (a new administrative
@@ -66,7 +58,7 @@ class ProvinceSelect(forms.Select):
         return format_html("<select{}>\n{}\n</select>", flatatt(attributes), options)
 
 
-class LookupForm(CitizenForm):
+class LookupForm(DateOfBirthForm):
     province = forms.ChoiceField(
         label=_("Tỉnh/thành phố nơi đăng ký khai sinh"),
         help_text=_("Theo tỉnh/thành phố từ 01/07/2025; tỉnh cũ đã sáp nhập được ghi trong ngoặc"),
@@ -80,9 +72,6 @@ class LookupForm(CitizenForm):
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false", "class": "input"}),
         error_messages={"required": rule_message("full_name_required")},
     )
-    dob_day = digits_field(label=_("Ngày"), required=False, attrs={"autocomplete": "bday-day", "class": "input input--w2", "maxlength": "2"})
-    dob_month = digits_field(label=_("Tháng"), required=False, attrs={"autocomplete": "bday-month", "class": "input input--w2", "maxlength": "2"})
-    dob_year = digits_field(label=_("Năm"), required=False, attrs={"autocomplete": "bday-year", "class": "input input--w4", "maxlength": "4"})
     id_number = forms.CharField(
         label=_("Số CCCD, CMND hoặc hộ chiếu"),
         required=False,
@@ -92,13 +81,11 @@ class LookupForm(CitizenForm):
     )
     no_id_document = forms.BooleanField(label=_("Tôi không có giấy tờ tùy thân"), required=False)
 
-    error_anchor = {"dob_day": "id_dob_day", "dob_month": "id_dob_month", "dob_year": "id_dob_year"}
+    field_order = ["province", "full_name", "dob_day", "dob_month", "dob_year", "id_number", "no_id_document"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].choices = province_choices()
-        for part in ("dob_day", "dob_month", "dob_year"):
-            self.fields[part].widget.attrs["aria-describedby"] = "dob-hint"
 
     def clean_full_name(self):
         try:
@@ -108,13 +95,6 @@ class LookupForm(CitizenForm):
 
     def clean(self):
         cleaned = super().clean()
-        try:
-            cleaned["date_of_birth"] = dates.parse_date_of_birth(
-                cleaned.get("dob_day", ""), cleaned.get("dob_month", ""), cleaned.get("dob_year", ""),
-                today=timezone.localdate(),
-            )
-        except InvalidValue as error:
-            self.add_rule_error(_DATE_PART_FOR_CODE.get(error.code, "dob_day"), error)
         typed = (cleaned.get("id_number") or "").strip()
         if cleaned.get("no_id_document"):
             if typed:

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vssid.core.csv_files import header_error_message, header_problems
 from vssid.cards import synthetic
 from vssid.cards.birth_places import PROVINCE_CODES_2016
 from vssid.cards.dates import age_on
@@ -182,22 +183,9 @@ def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str] | N
 
 
 def _check_header(header: list[str]) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    # Refused rather than ignored: a misspelt optional column ("id_nuber") would silently lose data.
-    unknown = [c for c in header if c not in COLUMNS]
-    duplicated = sorted({c for c in header if header.count(c) > 1})
-    problems = []
-    if missing:
-        problems.append(_("thiếu cột: %s") % ", ".join(missing))
-    if unknown:
-        problems.append(_("cột không biết: %s") % ", ".join(unknown))
-    if duplicated:
-        problems.append(_("cột lặp lại: %s") % ", ".join(duplicated))
+    problems = header_problems(header, required=REQUIRED_COLUMNS, known=COLUMNS)
     if problems:
-        raise RegistryImportError(
-            _("Dòng tiêu đề không đúng (%(problems)s). Các cột: %(columns)s")
-            % {"problems": "; ".join(problems), "columns": ",".join(COLUMNS)}
-        )
+        raise RegistryImportError(header_error_message(problems, COLUMNS))
 
 
 # Synthetic people ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ line has an ``error`` (one summary line then goes to standard error). Codes that
 not change it: the file was read.
 
 Each subcommand is one ``add_<name>_arguments`` method and one ``handle_<name>`` method, registered in
-``SUBCOMMANDS``; a new subcommand (``scan``, reading a QR code from a picture) adds its pair.
+``SUBCOMMANDS``; a new subcommand adds its pair, as ``scan`` did.
 """
 import json
 import sys
@@ -36,7 +36,7 @@ STANDARD_INPUT = "-"
 
 class Command(BaseCommand):
     help = "Card tools: parse the text of a CCCD or BHYT QR code into JSON; scan photos for QR codes."
-    # Pure text work: no database, no system checks, so it runs anywhere the package is installed.
+    # No database and no system checks, so it runs anywhere the package is installed.
     requires_system_checks = []
     requires_migrations_checks = False
 

@@ -12,6 +12,7 @@ def _private_storage(settings, tmp_path):
         },
     }
     settings.EMAIL_FILE_PATH = tmp_path / "outbox"
+    settings.VSSID_SMS_OUTBOX_DIR = tmp_path / "sms"
 
 
 

@@ -107,7 +107,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-LOGIN_URL = "desk:login"
 # The office desk: photos are deleted this many days after the declaration is activated, rejected,
 # expired or cancelled (their fingerprints stay).
 VSSID_PHOTO_RETENTION_DAYS = int(os.environ.get("VSSID_PHOTO_RETENTION_DAYS", "30"))

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.accounts.conftest import NEW_PASSWORD, PERSON, page_without_tokens
+from tests.accounts.conftest import NEW_PASSWORD, page_without_tokens
 from vssid.accounts import services
 from vssid.accounts.models import CitizenAccount
 from vssid.accounts.sessions import SESSION_ACCOUNT_KEY

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.accounts.conftest import NEW_PASSWORD, PERSON, page_without_tokens
+from tests.accounts.conftest import PERSON, page_without_tokens
 from vssid.accounts import services
 from vssid.accounts.models import PasswordReset
 from vssid.notify.models import OutboundEmail, OutboundSms

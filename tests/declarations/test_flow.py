@@ -275,3 +275,18 @@ def test_a_name_that_differs_from_the_registry_is_explained(walker):
     text = walker.submit().content.decode()
     assert "Họ và tên khác với hồ sơ BHXH" in text
     assert only_declaration().status == Declaration.Status.DRAFT
+
+
+def test_sending_queues_an_unaccented_sms_with_the_reference(walker):
+    from vssid.declarations.reference import format_reference_code
+    from vssid.notify.models import OutboundSms
+
+    walker.fill_declaration()
+    walker.submit()
+    d = only_declaration()
+    sms = OutboundSms.objects.get()
+    assert sms.to_number == "+84912345678"
+    from vssid.notify.sms_texts import declaration_submitted_text
+
+    text = declaration_submitted_text(d)
+    assert format_reference_code(d.reference_code) in text and text.isascii()

@@ -149,3 +149,18 @@ def test_a_supervisor_of_the_province_may_open_it(make_officer, make_declaration
 
     supervisor = make_officer("giam.sat", HANOI_B, OfficerProfile.Role.SUPERVISOR)
     page_of(logged_in(supervisor), make_declaration())
+
+
+def test_times_are_shown_on_vietnams_clock(desk, make_declaration):
+    from datetime import datetime
+
+    d = make_declaration(submitted_at=datetime.fromisoformat("2026-03-02T02:00:00+00:00"))
+    assert "09:00 02/03/2026" in page_of(desk, d).content.decode()
+
+
+def test_the_decision_pages_count_as_views_of_personal_data(desk, make_declaration):
+    d = make_declaration()
+    desk.get(reverse("desk:approve", kwargs={"pk": d.pk}))
+    desk.get(reverse("desk:reject", kwargs={"pk": d.pk}))
+    assert sorted(AuditEvent.objects.filter(action="view_declaration").values_list("detail", flat=True)) == [
+        "page:approve", "page:reject"]

@@ -186,7 +186,7 @@ def test_photos_of_an_approved_declaration_are_purged_too(clock, settings, offic
 
 def test_photos_of_an_expired_declaration_are_kept_n_days_after_expiry(clock, settings, make_declaration):
     settings.VSSID_PHOTO_RETENTION_DAYS = 10
-    d = make_declaration(submitted_at=clock.now)  # due 1 April, expires on 2 April
+    make_declaration(submitted_at=clock.now)  # due 1 April, expires on 2 April
     clock.set(clock.now.replace(month=4, day=2, hour=0, minute=5))
     jobs.expire_overdue()
     clock.set(clock.now.replace(day=11, hour=23))

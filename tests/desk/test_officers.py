@@ -96,3 +96,11 @@ def test_the_command_unlocks_an_account(officer, clock):
     assert OfficerProfile.objects.get(pk=officer.pk).is_locked()
     call_command("officer", "unlock", "--username", "can.bo.a", stdout=io.StringIO())
     assert not OfficerProfile.objects.get(pk=officer.pk).is_locked()
+
+
+def test_the_command_lists_office_codes(db):
+    out = io.StringIO()
+    call_command("officer", "offices", "--province", "79", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines and all(line.startswith("79-") for line in lines)
+    assert any(line.startswith(SAIGON + "\t") for line in lines)

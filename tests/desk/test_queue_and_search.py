@@ -182,3 +182,29 @@ def test_an_empty_search_says_what_to_type(desk):
 ])
 def test_how_a_search_text_is_read(text, kinds):
     assert {t.kind for t in selectors.interpret_query(text)} - {"reference"} == kinds
+
+
+def test_a_phone_photo_of_the_citizens_qr_code_finds_the_declaration(desk, make_declaration):
+    import io
+
+    import segno
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    d = make_declaration()
+    png = io.BytesIO()
+    segno.make_qr(d.reference_code, error="m").save(png, kind="png", scale=8, border=4)
+    upload = SimpleUploadedFile("qr.png", png.getvalue(), "image/png")
+    response = desk.post(reverse("desk:search"), {"q": "", "photo": upload})
+    assert response.status_code == 302 and response["Location"] == url_of(d)
+
+
+def test_a_photo_without_a_code_says_so(desk):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    blank = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(blank, "PNG")
+    response = desk.post(reverse("desk:search"), {"photo": SimpleUploadedFile("x.png", blank.getvalue(), "image/png")})
+    assert response.status_code == 200 and "<title>Lỗi:" in response.content.decode()

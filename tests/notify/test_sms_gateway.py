@@ -65,6 +65,16 @@ def test_other_client_errors_are_permanent(sms_provider, status):
     assert "+8491" not in str(refused.value)
 
 
+def test_a_redirect_is_not_followed(sms_provider):
+    # urllib would turn the POST into a GET without its body: a moved endpoint is a configuration
+    # error to see, not a message "sent" to nowhere.
+    sms_provider.respond_with(302)
+
+    with pytest.raises(SmsPermanentError, match="HTTP 302"):
+        get_gateway().send("+84912345678", TEXT)
+    assert len(sms_provider.received) == 1
+
+
 def test_wrong_credentials_are_retried_not_dropped(sms_provider, settings):
     settings.VSSID_SMS_HTTP_TOKEN = "expired"
 

@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vssid.photos import services as photo_services
+from vssid.notify.services import queue_declaration_email
+from vssid.notify.sms_services import queue_submission_sms
 from vssid.photos.models import Photo
 from vssid.registry.selectors import check_declaration
 
@@ -129,9 +131,10 @@ def submit_declaration(declaration: Declaration) -> Declaration:
         raise RuntimeError("could not allocate a unique reference code")
 
     if current.email_declaration and current.email:
-        from vssid.notify.services import queue_declaration_email
-
         queue_declaration_email(current)
+    # The reference code, the office and the due date reach the phone too, unaccented like BHXH's
+    # own messages; both go out after commit, so the submission never waits for a gateway.
+    queue_submission_sms(current)
     log.info("declaration submitted", extra={"declaration": str(current.pk)})
     return current
 

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vssid.cards import dates, identity, names
+from vssid.cards import identity, names
 from vssid.cards.errors import InvalidValue
-from vssid.core.forms import CitizenForm, digits_field, message_for
+from vssid.core.forms import CitizenForm, DateOfBirthForm, message_for
 from vssid.declarations.models import Declaration
 from vssid.places.models import Office
 
 from . import officers
 from .models import Decision, OfficerProfile
+
+DATE_PARTS = ("dob_day", "dob_month", "dob_year")
 
 
 class LoginForm(CitizenForm):
@@ -71,7 +72,10 @@ class ReauthenticationMixin(forms.Form):
         return password
 
 
-class ApproveForm(ReauthenticationMixin, CitizenForm):
+class ApproveForm(ReauthenticationMixin, DateOfBirthForm):
+    """The approval: the original document checked, and typos corrected by the card rules (the
+    date of birth through the citizen's own DateOfBirthForm, optional here)."""
+
     document_checked = forms.BooleanField(
         label=_("Đã đối chiếu bản gốc giấy tờ tùy thân"),
         help_text=_("Người đến làm thủ tục xuất trình bản gốc giấy tờ đã kê khai, ảnh và thông tin khớp với người đó"),
@@ -86,14 +90,14 @@ class ApproveForm(ReauthenticationMixin, CitizenForm):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off", "class": "input input--w12",
                                       "autocapitalize": "characters"}),
     )
-    dob_day = digits_field(label=_("Ngày"), required=False, attrs={"class": "input input--w2", "maxlength": "2"})
-    dob_month = digits_field(label=_("Tháng"), required=False, attrs={"class": "input input--w2", "maxlength": "2"})
-    dob_year = digits_field(label=_("Năm"), required=False, attrs={"class": "input input--w4", "maxlength": "4"})
-    error_anchor = {"document_checked": "id_document_checked", "dob_day": "id_dob_day"}
+    field_order = ["document_checked", "full_name", "id_document_number", *DATE_PARTS, "password"]
+    error_anchor = {**DateOfBirthForm.error_anchor, "document_checked": "id_document_checked"}
 
     def __init__(self, *args, declaration: Declaration, **kwargs):
         super().__init__(*args, **kwargs)
         self.declaration = declaration
+        for part in DATE_PARTS:  # the officer's browser must not offer the officer's own birthday
+            self.fields[part].widget.attrs["autocomplete"] = "off"
 
     def clean_full_name(self):
         raw = self.cleaned_data["full_name"]
@@ -105,22 +109,18 @@ class ApproveForm(ReauthenticationMixin, CitizenForm):
             raise ValidationError(message_for(error), code=error.code)
 
     def clean(self):
-        cleaned = super().clean()
+        if any(self.cleaned_data.get(part) for part in DATE_PARTS):
+            cleaned = super().clean()  # DateOfBirthForm reads the three boxes by the card rules
+        else:
+            cleaned = super(DateOfBirthForm, self).clean()  # no correction of the date: nothing to read
         d = self.declaration
-        parts = [cleaned.get(p, "") for p in ("dob_day", "dob_month", "dob_year")]
-        date_of_birth = None
-        if any(parts):
-            try:
-                date_of_birth = dates.parse_date_of_birth(*parts, today=timezone.localdate())
-            except InvalidValue as error:
-                self.add_rule_error("dob_day", error)
+        date_of_birth = cleaned.get("date_of_birth")
         cleaned["date_of_birth"] = date_of_birth
-        number = cleaned.get("id_document_number", "")
-        effective_dob = date_of_birth or d.date_of_birth
+        number = cleaned.get("id_document_number") or ""
         if number.strip():
             try:
                 cleaned["id_document_number"] = identity.normalize_id_document(
-                    d.id_document_type, number, date_of_birth=effective_dob, sex=d.sex or None)
+                    d.id_document_type, number, date_of_birth=date_of_birth or d.date_of_birth, sex=d.sex or None)
             except InvalidValue as error:
                 self.add_rule_error("id_document_number", error)
         else:
@@ -156,6 +156,12 @@ class RejectForm(ReauthenticationMixin, CitizenForm):
     error_anchor = {"reason": "id_reason_0"}
 
 
+class OfficeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, office):
+        # Local offices of different provinces can share a commune's name: the code tells them apart.
+        return f"{office.code} – {office.name}"
+
+
 class OfficerCreateForm(CitizenForm):
     username = forms.RegexField(
         label=_("Tên đăng nhập"), max_length=150, regex=r"^[a-z0-9._-]{3,150}$",
@@ -170,8 +176,9 @@ class OfficerCreateForm(CitizenForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input"}),
         error_messages={"required": _("Nhập họ và tên cán bộ")},
     )
-    office = forms.ModelChoiceField(
-        label=_("Cơ quan BHXH"), queryset=Office.objects.select_related("province"), to_field_name="code",
+    office = OfficeChoiceField(
+        label=_("Cơ quan BHXH"), queryset=Office.objects.order_by("code"), to_field_name="code",
+        empty_label=_("Chọn cơ quan"),
         widget=forms.Select(attrs={"class": "select"}),
         error_messages={"required": _("Chọn cơ quan của cán bộ"), "invalid_choice": _("Chọn một cơ quan trong danh sách")},
     )

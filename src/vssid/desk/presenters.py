@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +17,7 @@ from vssid.declarations.models import Declaration
 from vssid.declarations.reference import format_reference_code
 from vssid.photos.models import Photo
 
+from .forms import DATE_PARTS
 from .selectors import RegistryComparison, Warning
 
 Row = declaration_presenters.Row
@@ -32,7 +34,9 @@ def declaration_sections(d: Declaration) -> list[Section]:
     file_rows = [
         Row(_("Mã hồ sơ"), format_reference_code(d.reference_code), None, "") if d.reference_code else None,
         status,
-        Row(_("Gửi lúc"), date_format(d.submitted_at, "H:i d/m/Y"), None, "") if d.submitted_at else None,
+        # localtime: formats print an aware datetime as stored (UTC); officers read Vietnam's clock.
+        Row(_("Gửi lúc"), date_format(timezone.localtime(d.submitted_at), "H:i d/m/Y"), None, "")
+        if d.submitted_at else None,
         Row(_("Hạn đến cơ quan"), date_format(d.visit_due_date, "d/m/Y"), None, "") if d.visit_due_date else None,
         Row(_("Cách kê khai"), _("Kê khai hộ tại quầy") if d.assisted else _("Người dân tự kê khai"), None, ""),
     ]
@@ -96,9 +100,6 @@ def photo_kinds() -> list[tuple[str, str]]:
 
 
 # Forms of the assisted registration, laid out from the citizen's own step forms --------------------
-
-DATE_PARTS = ("dob_day", "dob_month", "dob_year")
-
 
 @dataclass(frozen=True)
 class FormItem:

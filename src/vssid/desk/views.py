@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid.cards import dates
 from vssid.core.ratelimit import client_address
+from vssid.declarations import deadlines
 from vssid.declarations import services as declaration_services
 from vssid.declarations import steps
 from vssid.declarations.forms import OfficeForm
@@ -127,8 +128,8 @@ def queue(request):
     page = Paginator(selectors.queue(officer, order=order, office_code=office_code), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("trang"))
     audit.record(audit.Action.VIEW_QUEUE, officer=officer, client=_client(request), detail=f"page:{page.number}")
-    today = timezone.localdate()
-    rows = [(d, (d.visit_due_date - today).days) for d in page.object_list]
+    now = timezone.now()
+    rows = [(d, deadlines.days_until_due(d.visit_due_date, now)) for d in page.object_list]
     return render(request, "desk/queue.html", {
         "page": page, "rows": rows, "order": order, "offices": offices, "office_code": office_code or "",
     })
@@ -234,15 +235,17 @@ def _decision_page(request, pk, form_class, template, decide):
         else:
             try:
                 decide(d, officer, form)
+                return redirect("desk:declaration", pk=d.pk)
             except services.DecisionAlreadyMade:
                 messages.info(request, _("Tờ khai này đã có quyết định hoặc không còn chờ duyệt; không có gì thay đổi."))
+                return redirect("desk:declaration", pk=d.pk)
             except services.ActivationRefused:
                 form.add_error(None, _("Không thể kích hoạt: đã có tài khoản giao dịch điện tử với mã số BHXH hoặc "
                                        "số giấy tờ này. Tờ khai chưa được duyệt; hãy từ chối với lý do phù hợp."))
-            else:
-                return redirect("desk:declaration", pk=d.pk)
-            if not form.errors:
-                return redirect("desk:declaration", pk=d.pk)
+    elif request.method == "GET":
+        # The page shows the person's photos and numbers: a view of personal data like the detail page.
+        audit.record(audit.Action.VIEW_DECLARATION, officer=officer, declaration=d, client=_client(request),
+                     detail=f"page:{request.resolver_match.url_name}")
     return render(request, template, {"declaration": d, "form": form, "needs_password": needs_password,
                                       "photos": presenters.photo_kinds()})
 

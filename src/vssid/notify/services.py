@@ -31,19 +31,8 @@ from django.utils import translation
 
 from .emails import PermanentDeliveryError, build_message, declaration_submitted_subject
 from .models import OutboundEmail
-from .outbox import (  # noqa: F401 - part of this module's interface, as before the SMS outbox shared them
-    FAILED,
-    FIRST_RETRY_DELAY,
-    GIVE_UP_AFTER,
-    MAX_RETRY_DELAY,
-    RETRY,
-    SEND_LEASE,
-    SENT,
-    SKIPPED,
-    SWEEP_GRACE,
-    Outbox,
-    retry_delay,
-)
+from .outbox import GIVE_UP_AFTER, SKIPPED, SWEEP_GRACE, Outbox
+from .outbox import retry_delay  # noqa: F401 - this module's interface since before the SMS outbox
 
 log = logging.getLogger(__name__)
 

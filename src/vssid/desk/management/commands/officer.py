@@ -1,4 +1,4 @@
-"""`vssid officer create|unlock`: officer accounts from the command line (the first administrator,
+"""`vssid officer create|unlock|offices`: officer accounts from the command line (the first administrator,
 scripted set-ups). The administration page (/can-bo/quan-tri/can-bo/) does the same for people."""
 import getpass
 import sys
@@ -25,17 +25,25 @@ class Command(BaseCommand):
                             help="read the password from the first line of standard input (no prompt)")
         unlock = actions.add_parser("unlock", help="Lift a lockout after too many wrong passwords.")
         unlock.add_argument("--username", required=True)
+        offices = actions.add_parser("offices", help="List the offices' codes (for --office).")
+        offices.add_argument("--province", metavar="CODE", help="only this province (2 digits, e.g. 01)")
 
     def handle(self, *args, action, **options):
         if action == "create":
             self._create(options)
+        elif action == "offices":
+            offices = Office.objects.order_by("code")
+            if options["province"]:
+                offices = offices.filter(province_id=options["province"])
+            for office in offices:
+                self.stdout.write(f"{office.code}\t{office.name}")
         else:
             self._unlock(options["username"])
 
     def _create(self, options):
         office = Office.objects.filter(code=options["office"]).first()
         if office is None:
-            raise CommandError(f"No office with code {options['office']!r} (see `vssid places` for the list).")
+            raise CommandError(f"No office with code {options['office']!r} (see `vssid officer offices`).")
         password = self._password(options["password_stdin"])
         try:
             officer = officers.create_officer(username=options["username"], password=password, office=office,

@@ -7,6 +7,8 @@ import secrets
 import socket
 
 import pytest
+
+from tests.support.places import make_test_office
 from aiosmtpd.controller import Controller
 from django.core.cache import caches
 from django.core.management import call_command
@@ -16,7 +18,6 @@ from tests.accounts.sms_provider import sms_provider  # noqa: F401 - a fixture
 from tests.notify.conftest import RecordingHandler
 from vssid.accounts import services
 from vssid.declarations.models import Declaration
-from vssid.places.models import Commune, Office, Province
 
 # The fixture person (a man born in 1995, registered in Hà Nội: CCCD 001 + 0 + 95). Their data must
 # never reach a log line or a stored error.
@@ -52,27 +53,10 @@ def person() -> dict:
 
 @pytest.fixture
 def test_office(db):
-    province, _ = Province.objects.get_or_create(
-        code="99",
-        defaults={"name": "Thành phố Thử Nghiệm", "short_name": "Thử Nghiệm", "latitude": 10.77, "longitude": 106.7},
+    return make_test_office(
+        latitude=10.77, longitude=106.7, commune="Bến Thành Thử", office="BHXH cơ sở Bến Thành Thử",
+        address="Số 117 đường Nguyễn Đình Chiểu", opening_hours="Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00", phone="028 3930 0000",
     )
-    commune, _ = Commune.objects.get_or_create(
-        code="99999",
-        defaults={
-            "province": province, "name": "Phường Bến Thành Thử", "short_name": "Bến Thành Thử", "kind": "Phường",
-            "latitude": 10.77, "longitude": 106.7, "area_km2": 9.9,
-        },
-    )
-    office, _ = Office.objects.get_or_create(
-        code="TEST-OFFICE",
-        defaults={
-            "name": "BHXH cơ sở Bến Thành Thử", "kind": Office.Kind.LOCAL, "province": province,
-            "commune": commune, "address": "Số 117 đường Nguyễn Đình Chiểu", "latitude": 10.77, "longitude": 106.7,
-            "opening_hours": "Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00", "phone": "028 3930 0000",
-            "valid_from": datetime.date(2025, 7, 1), "source": "test fixture",
-        },
-    )
-    return office
 
 
 @pytest.fixture

@@ -3,34 +3,17 @@ import datetime
 
 import pytest
 
+from tests.support.places import make_test_office
+
 from vssid.declarations.models import Declaration
-from vssid.places.models import Commune, Office, Province
 
 
 @pytest.fixture
 def test_office(db):
-    # Codes no real unit uses, so this works before and after the places data migration lands.
-    province, _ = Province.objects.get_or_create(
-        code="99",
-        defaults={"name": "Thành phố Thử Nghiệm", "short_name": "Thử Nghiệm", "latitude": 21.0, "longitude": 105.8},
+    return make_test_office(
+        latitude=21.01, longitude=105.82, commune="Đống Đa Thử", office="Bảo hiểm xã hội cơ sở Đống Đa Thử",
+        address="Số 8 phố Trần Hữu Tước", opening_hours="Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:30–16:30", phone="024 3851 0000",
     )
-    commune, _ = Commune.objects.get_or_create(
-        code="99999",
-        defaults={
-            "province": province, "name": "Phường Đống Đa Thử", "short_name": "Đống Đa Thử", "kind": "Phường",
-            "latitude": 21.01, "longitude": 105.82, "area_km2": 9.9,
-        },
-    )
-    office, _ = Office.objects.get_or_create(
-        code="TEST-OFFICE",
-        defaults={
-            "name": "Bảo hiểm xã hội cơ sở Đống Đa Thử", "kind": Office.Kind.LOCAL, "province": province,
-            "commune": commune, "address": "Số 8 phố Trần Hữu Tước", "latitude": 21.01, "longitude": 105.82,
-            "opening_hours": "Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:30–16:30", "phone": "024 3851 0000",
-            "valid_from": datetime.date(2025, 7, 1), "source": "test fixture",
-        },
-    )
-    return office
 
 
 @pytest.fixture

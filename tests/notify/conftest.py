@@ -7,11 +7,12 @@ import secrets
 import socket
 
 import pytest
+
+from tests.support.places import make_test_office
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
 from vssid.declarations.models import Declaration
-from vssid.places.models import Commune, Office, Province
 
 # The fixture person. Their data must never reach a log line (see test_no_personal_data_in_logs).
 PERSON = {
@@ -26,28 +27,10 @@ PERSON = {
 
 @pytest.fixture
 def test_office(db):
-    # Codes no real unit uses, so this works before and after the places data migration lands.
-    province, _ = Province.objects.get_or_create(
-        code="99",
-        defaults={"name": "Thành phố Thử Nghiệm", "short_name": "Thử Nghiệm", "latitude": 10.77, "longitude": 106.7},
+    return make_test_office(
+        latitude=10.77, longitude=106.7, commune="Bến Thành Thử", office="Bảo hiểm xã hội cơ sở Bến Thành Thử",
+        address="Số 117 đường Nguyễn Đình Chiểu", opening_hours="Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00", phone="028 3930 0000",
     )
-    commune, _ = Commune.objects.get_or_create(
-        code="99999",
-        defaults={
-            "province": province, "name": "Phường Bến Thành Thử", "short_name": "Bến Thành Thử", "kind": "Phường",
-            "latitude": 10.77, "longitude": 106.7, "area_km2": 9.9,
-        },
-    )
-    office, _ = Office.objects.get_or_create(
-        code="TEST-OFFICE",
-        defaults={
-            "name": "Bảo hiểm xã hội cơ sở Bến Thành Thử", "kind": Office.Kind.LOCAL, "province": province,
-            "commune": commune, "address": "Số 117 đường Nguyễn Đình Chiểu", "latitude": 10.77, "longitude": 106.7,
-            "opening_hours": "Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00", "phone": "028 3930 0000",
-            "valid_from": datetime.date(2025, 7, 1), "source": "test fixture",
-        },
-    )
-    return office
 
 
 @pytest.fixture

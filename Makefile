@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: run test venv browser lint clean
+.PHONY: run test venv browser messages lint clean
 
 venv: $(BIN)/vssid
 
@@ -18,12 +18,17 @@ $(BIN)/vssid: pyproject.toml
 run: venv
 	$(BIN)/vssid serve --host $(HOST) --port $(PORT)
 
-# Debian's chromium drives the real-browser tests; it is installed when missing (as root).
+# Debian's chromium drives the real-browser tests and gettext checks the translations against the
+# source; both are installed when missing (as root).
 browser:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium && command -v xgettext && command -v msgfmt; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "The browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+	  else echo "The tests need Debian's chromium and gettext: sudo apt-get install -y chromium gettext" >&2; exit 1; fi; }
+
+# Extract the messages of the source into the English catalogue, then compile it (see README).
+messages: venv browser
+	cd src/vssid && ../../$(BIN)/vssid makemessages -l en --ignore "*/migrations/*" && ../../$(BIN)/vssid compilemessages
 
 test: venv browser
 	$(BIN)/pytest $(PYTEST_ARGS)

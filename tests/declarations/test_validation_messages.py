@@ -79,6 +79,8 @@ def test_a_bad_answer_is_explained_on_the_page(walker, slug, changes, field, exp
     anchor = response.context["form"].error_anchor.get(field, f"id_{field}")
     assert f'href="#{anchor}"' in summary and message in summary
     assert page.count(message) >= 2
+    beside = re.findall(r'<p class="error-message"[^>]*>(.*?)</p>', page, re.S)
+    assert any(re.sub(r"<[^>]+>", "", b).replace("Lỗi:", "").strip() == message for b in beside)
     assert re.search(r"<title>\s*Lỗi:", page)
     # the answers typed are still in the form
     for name, value in changes.items():

@@ -23,12 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid.cards import dates
 from vssid.core.ratelimit import client_address
-from vssid.declarations import deadlines
+from vssid.declarations import deadlines, steps
+from vssid.declarations import presenters as declaration_presenters
 from vssid.declarations import services as declaration_services
-from vssid.declarations import steps
 from vssid.declarations.forms import OfficeForm
 from vssid.declarations.models import Declaration
-from vssid.declarations.presenters import MISSING_PHOTO_MESSAGES, PHOTO_HINTS
 from vssid.photos.errors import PhotoRejected
 from vssid.photos.models import Photo
 from vssid.photos.selectors import PHOTO_CONTENT_TYPE, open_photo
@@ -361,15 +360,17 @@ def _assisted_photos(request, step, d):
                     errors[kind.value] = str(rejection.message)
         d.refresh_from_db()
         if not errors:
-            errors = {kind.value: str(message) for kind, message in MISSING_PHOTO_MESSAGES.items()
+            errors = {kind.value: str(message)
+                      for kind, message in declaration_presenters.MISSING_PHOTO_MESSAGES.items()
                       if getattr(d, f"{kind.value}_id") is None}
         if not errors:
             return _after_assisted_save(request, step, d)
-    slots = [{
-        "kind": kind.value, "label": kind.label, "hint": PHOTO_HINTS[kind], "error": errors.get(kind.value),
-        "photo_id": getattr(d, f"{kind.value}_id"),
-        "capture": "user" if kind == Photo.Kind.PORTRAIT else "environment",
-    } for kind in Photo.Kind]
+    # The citizen's photo slots (labels, hints, which camera), shown through the desk's photo view.
+    slots = declaration_presenters.photo_slots(d, errors)
+    for slot in slots:
+        if slot.accepted:
+            slot.preview_url = (reverse("desk:photo", kwargs={"pk": d.pk, "kind": slot.kind})
+                                + f"?v={getattr(d, slot.kind + '_id')}")
     return _render_step(request, step, d, slots=slots,
                         page_errors=[(f"id_{kind}", message) for kind, message in errors.items()])
 

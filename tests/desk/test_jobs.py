@@ -119,12 +119,31 @@ def test_no_reminder_once_the_declaration_is_decided(clock, officer, make_declar
     assert jobs.send_reminders() == 0
 
 
-def test_a_reminder_without_email_is_still_recorded_once(clock, make_declaration):
+def test_a_reminder_without_email_goes_by_sms_once(clock, make_declaration):
+    from vssid.notify.models import OutboundSms
+    from vssid.notify.sms_texts import compose
+
     d = make_declaration(submitted_at=clock.now, email="")
     clock.set(clock.now.replace(month=3, day=25))
     assert jobs.send_reminders() == 1
-    assert Reminder.objects.get(declaration=d).channels == ""
+    assert jobs.send_reminders() == 0
+    assert Reminder.objects.get(declaration=d).channels == "sms"
     assert not OutboundEmail.objects.exists()
+    sms = OutboundSms.objects.get(purpose="visit_reminder_7d")
+    text = compose(sms).text
+    assert text.isascii() and "Con 7 ngay" in text and d.visit_due_date.strftime("%d/%m/%Y") in text
+
+
+def test_a_reminder_sms_is_dropped_once_the_declaration_is_decided(clock, officer, make_declaration):
+    from vssid.notify.models import OutboundSms
+    from vssid.notify.sms_texts import SmsNotNeeded, compose
+
+    d = make_declaration(submitted_at=clock.now, email="")
+    clock.set(clock.now.replace(month=3, day=25))
+    jobs.send_reminders()
+    services.reject_declaration(d, officer, reason="other", reason_text="Sai.")
+    with pytest.raises(SmsNotNeeded):
+        compose(OutboundSms.objects.get(purpose="visit_reminder_7d"))
 
 
 def test_the_reminder_email_says_where_and_by_when(clock, make_declaration):

@@ -6,25 +6,26 @@ cancelled. Every answer is stored as soon as its step is accepted, so a closed t
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Declaration(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Bản nháp"
-        SUBMITTED = "submitted", "Đã gửi"
-        ACTIVATED = "activated", "Đã kích hoạt"
-        REJECTED = "rejected", "Bị từ chối"
-        EXPIRED = "expired", "Hết hạn"
-        CANCELLED = "cancelled", "Đã hủy"
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Đã gửi")
+        ACTIVATED = "activated", _("Đã kích hoạt")
+        REJECTED = "rejected", _("Bị từ chối")
+        EXPIRED = "expired", _("Hết hạn")
+        CANCELLED = "cancelled", _("Đã hủy")
 
     class Sex(models.TextChoices):
-        MALE = "male", "Nam"
-        FEMALE = "female", "Nữ"
+        MALE = "male", _("Nam")
+        FEMALE = "female", _("Nữ")
 
     class DocumentType(models.TextChoices):
-        CCCD = "cccd", "Căn cước / CCCD"
-        CMND = "cmnd", "CMND"
-        PASSPORT = "passport", "Hộ chiếu"
+        CCCD = "cccd", _("Căn cước / CCCD")
+        CMND = "cmnd", _("CMND")
+        PASSPORT = "passport", _("Hộ chiếu")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)

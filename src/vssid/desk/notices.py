@@ -18,6 +18,7 @@ from vssid.declarations.models import Declaration
 from vssid.declarations.reference import format_reference_code
 from vssid.notify import services as email_outbox
 from vssid.notify.emails import PermanentDeliveryError
+from vssid.notify.sms_services import queue_visit_reminder_sms
 
 # Outbox purposes. The outbox keeps one email per (purpose, declaration): each reminder has its own.
 DECLARATION_REJECTED = "declaration_rejected"
@@ -56,6 +57,9 @@ def queue_visit_reminder(declaration: Declaration, days_before: int) -> list[str
     if declaration.email:
         _queue_email(declaration, visit_reminder_purpose(days_before), REMINDER_SUBJECT)
         channels.append("email")
+    if declaration.mobile_phone:
+        queue_visit_reminder_sms(declaration, days_before)
+        channels.append("sms")
     return channels
 
 

@@ -80,6 +80,8 @@ class OutboundSms(models.Model):
 
     class Purpose(models.TextChoices):
         DECLARATION_SUBMITTED = "declaration_submitted", "Tờ khai đã gửi"
+        VISIT_REMINDER_7D = "visit_reminder_7d", "Nhắc đến cơ quan BHXH (còn 7 ngày)"
+        VISIT_REMINDER_1D = "visit_reminder_1d", "Nhắc đến cơ quan BHXH (còn 1 ngày)"
         ACCOUNT_CREDENTIALS = "account_credentials", "Mật khẩu lần đầu"
         PASSWORD_RESET_CODE = "password_reset_code", "Mã đặt lại mật khẩu"
 

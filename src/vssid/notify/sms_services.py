@@ -23,7 +23,7 @@ from datetime import timedelta
 from .models import OutboundSms
 from .outbox import GIVE_UP_AFTER, SKIPPED, SWEEP_GRACE, Outbox
 from .sms import SmsPermanentError, SmsTemporaryError, get_gateway
-from .sms_texts import SmsNotNeeded, compose, declaration_submitted_text
+from .sms_texts import SmsNotNeeded, compose, declaration_submitted_text, visit_reminder_text
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,18 @@ def queue_submission_sms(declaration) -> OutboundSms:
         # Stored: nothing secret in it, and a retry must send what was owed at submission.
         body=declaration_submitted_text(declaration),
     )
+
+
+REMINDER_PURPOSE = {7: OutboundSms.Purpose.VISIT_REMINDER_7D, 1: OutboundSms.Purpose.VISIT_REMINDER_1D}
+
+
+def queue_visit_reminder_sms(declaration, days_before: int) -> OutboundSms:
+    """Owe the citizen a reminder 7 days or 1 day before the office visit is due. Idempotent per
+    declaration and reminder."""
+    if declaration.status != "submitted" or not declaration.mobile_phone:
+        raise ValueError("Only a submitted declaration with a mobile number gets a reminder.")
+    return _queue(REMINDER_PURPOSE[days_before], declaration.mobile_phone, declaration.pk,
+                  body=visit_reminder_text(declaration, days_before))
 
 
 def queue_credentials_sms(account) -> OutboundSms:

@@ -90,6 +90,24 @@ def declaration_submitted_text(declaration) -> str:
         )
 
 
+def visit_reminder_text(declaration, days_before: int) -> str:
+    """A reminder that the office visit is due: the reference code, where, by when."""
+    from vssid.declarations.reference import format_reference_code
+
+    with translation.override(declaration.language or "vi"):
+        values = {
+            "code": format_reference_code(declaration.reference_code),
+            "office": short_office_name(declaration.office.name),
+            "due": declaration.visit_due_date.strftime("%d/%m/%Y"),
+            "days": days_before,
+        }
+        return _fitting(
+            gettext("BHXH: Còn %(days)d ngày để hoàn tất đăng ký giao dịch điện tử, mã hồ sơ %(code)s. "
+                    "Đến %(office)s trước %(due)s, mang theo giấy tờ tùy thân gốc.") % values,
+            gettext("BHXH: Mã hồ sơ %(code)s. Đến %(office)s trước %(due)s, mang giấy tờ gốc.") % values,
+        )
+
+
 def credentials_text(username: str, password: str) -> str:
     return _fitting(
         gettext("BHXH: Tài khoản VssID của bạn đã được kích hoạt. Tên đăng nhập: %(username)s. "
@@ -106,10 +124,19 @@ def reset_code_text(code: str, minutes: int) -> str:
     )
 
 
+# Notices about a submitted declaration: their text is stored when queued (nothing secret in it)
+# and they are dropped once the declaration is no longer waiting for the visit.
+DECLARATION_NOTICES = frozenset({
+    OutboundSms.Purpose.DECLARATION_SUBMITTED,
+    OutboundSms.Purpose.VISIT_REMINDER_7D,
+    OutboundSms.Purpose.VISIT_REMINDER_1D,
+})
+
+
 def compose(sms: OutboundSms) -> ComposedSms:
     """The text to send now. For the secret-bearing purposes this generates the secret (and stores
     its hash) before returning: call it right before handing the text to the gateway."""
-    if sms.purpose == OutboundSms.Purpose.DECLARATION_SUBMITTED:
+    if sms.purpose in DECLARATION_NOTICES:
         from vssid.declarations.models import Declaration
 
         status = Declaration.objects.filter(pk=sms.object_id).values_list("status", flat=True).first()

@@ -72,7 +72,7 @@ def test_the_schema_is_served_and_names_every_operation(client):
     assert response.status_code == 200
     operations = {op["operationId"] for path in response.json()["paths"].values() for op in path.values()}
     assert operations == {
-        "list_provinces", "list_communes", "nearest_offices", "parse_card", "scan_card", "create_draft", "read_draft",
+        "list_provinces", "list_communes", "nearest_offices", "parse_card", "scan_card", "look_up", "create_draft", "read_draft",
         "update_draft", "upload_photo", "download_photo", "check_answers", "submit_declaration",
         "cancel_declaration", "declaration_pdf", "declaration_status",
     }

@@ -91,7 +91,7 @@ class LookupForm(DateOfBirthForm):
         try:
             return names.normalize_full_name(self.cleaned_data["full_name"])
         except InvalidValue as error:
-            raise forms.ValidationError(message_for(error))
+            raise forms.ValidationError(message_for(error), code=error.code)
 
     def clean(self):
         cleaned = super().clean()

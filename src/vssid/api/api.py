@@ -22,7 +22,7 @@ from vssid.core.ratelimit import RateLimited
 from vssid.declarations.services import DeclarationNotEditable
 from vssid.photos.errors import PhotoRejected, RejectionCode
 
-from . import cards, declarations, errors, limits, places, registry
+from . import accounts, cards, declarations, errors, limits, places, registry
 from .errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ api.add_router("", places.router)
 api.add_router("", cards.router)
 api.add_router("", declarations.router)
 api.add_router("", registry.router)
+api.add_router("", accounts.router)
 
 
 # --- every failure in the one shape -------------------------------------------------------------

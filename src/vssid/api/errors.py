@@ -77,6 +77,20 @@ MESSAGES: Mapping[str, str] = {
         "không tạo tờ khai thứ hai."
     ),
     "photo_not_found": _("Chưa có ảnh này."),
+    # The citizen's account
+    # The words of ``unauthorized`` on the /account endpoints (the code stays ``unauthorized``).
+    "account_unauthorized": _("Cần đăng nhập: gửi tiêu đề “Authorization: Bearer <mã>” nhận được khi đăng nhập."),
+    # Without the numbers of the lock (the web's words have them): every parameter here is one the
+    # catalogue's test renders (tests/api/test_api_errors.py); Retry-After carries the seconds too.
+    "invalid_credentials": _(
+        "Mã số BHXH, số CCCD hoặc mật khẩu không đúng. Nhập sai nhiều lần liên tiếp, tài khoản sẽ bị tạm khóa."
+    ),
+    "account_locked": _(
+        "Tài khoản tạm khóa vì nhập sai mật khẩu nhiều lần. Hãy thử lại sau %(seconds)s giây, hoặc lấy lại mật khẩu."
+    ),
+    "password_change_required": _("Hãy đổi mật khẩu lần đầu trước khi dùng tài khoản."),
+    "wrong_password": _("Mật khẩu hiện tại không đúng."),
+    "invalid_reset_code": _("Mã xác nhận không đúng hoặc đã hết hạn. Kiểm tra lại mã, hoặc yêu cầu mã mới."),
     # Places
     "offices_origin_required": _("Cho biết vị trí (latitude và longitude) hoặc mã xã/phường (commune)."),
     "commune_not_found": _("Không có xã/phường với mã này."),

@@ -25,3 +25,26 @@ class IdempotentSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"IdempotentSubmission {self.declaration_id}"
+
+
+class AccountToken(models.Model):
+    """A citizen's login in the app: ``Authorization: Bearer <token>`` on ``/account`` endpoints.
+
+    Answered once by ``POST /account/login``; only its SHA-256 is kept. It ends at ``expires_at``,
+    at logout (``revoked_at``), when the password is changed through another token or reset, and
+    when the password changes anywhere else (the web): ``password_fingerprint`` is the same keyed
+    hash of the password hash a web session keeps (``accounts.sessions``).
+    """
+
+    hash = models.CharField(max_length=64, unique=True)
+    account = models.ForeignKey("accounts.CitizenAccount", on_delete=models.CASCADE, related_name="api_tokens")
+    password_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "revoked_at"], name="api_token_account_idx")]
+
+    def __str__(self) -> str:
+        return f"AccountToken {self.pk}"

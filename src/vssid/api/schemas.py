@@ -219,3 +219,71 @@ class Submission(Schema):
     cancelled_at: datetime | None
     office: Office
     confirmation_path: str = Field(description="The web confirmation page (path on this server).")
+
+
+# --- the citizen's account ----------------------------------------------------------------------
+
+# The web forms' own limits (accounts.forms): a password of 128 characters, an identifier of 40.
+PASSWORD = 128
+IDENTIFIER = 40
+
+
+class LoginRequest(Schema):
+    model_config = ConfigDict(extra="forbid")
+    identifier: str = Field(max_length=IDENTIFIER, description="Mã số BHXH (10 digits) or CCCD number (12 digits).")
+    password: str = Field(max_length=PASSWORD)
+
+
+class LoginToken(Schema):
+    token: str = Field(description="Bearer token for the /account endpoints. Shown once: keep it safe.")
+    expires_at: datetime
+    must_change_password: bool = Field(description="True on the one-time password: change it first.")
+
+
+class AccountRow(Schema):
+    label: str
+    value: str
+
+
+class AccountEvent(Schema):
+    when: datetime
+    title: str
+    detail: str
+
+
+class AccountData(Schema):
+    social_insurance_number: str = Field(description="Mã số BHXH, also the username.")
+    full_name: str
+    date_of_birth: date | None
+    mobile_phone: str = Field(description="Masked: 0912 *** 678.")
+    email: str = Field(description="Empty when none was given.")
+    office: Office | None
+    reference_code: str | None = Field(description="The activating declaration's reference code.")
+    must_change_password: bool
+    last_login_at: datetime | None
+    password_changed_at: datetime | None
+    rows: list[AccountRow] = Field(description="The registered data as the web's account page lists it.")
+    history: list[AccountEvent] = Field(description="The declaration's and the account's history, oldest first.")
+
+
+class PasswordChange(Schema):
+    model_config = ConfigDict(extra="forbid")
+    old_password: str = Field(max_length=PASSWORD)
+    new_password: str = Field(max_length=PASSWORD)
+
+
+class PasswordResetRequest(Schema):
+    model_config = ConfigDict(extra="forbid")
+    identifier: str = Field(max_length=IDENTIFIER, description="Mã số BHXH or CCCD number.")
+    channel: Literal["sms", "email"]
+
+
+class PasswordResetConfirm(Schema):
+    model_config = ConfigDict(extra="forbid")
+    identifier: str = Field(max_length=IDENTIFIER)
+    code: str = Field(max_length=20, description="The 6 digits received.")
+    new_password: str = Field(max_length=PASSWORD)
+
+
+class Notice(Schema):
+    message: str = Field(description="What to tell the citizen, in the request's language.")

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: run test venv browser messages lint clean
+.PHONY: run test venv browser axe messages lint clean
 
 venv: $(BIN)/vssid
 
@@ -30,8 +30,17 @@ browser:
 messages: venv browser
 	cd src/vssid && ../../$(BIN)/vssid makemessages -l en --ignore "*/migrations/*" && ../../$(BIN)/vssid compilemessages
 
-test: venv browser
+# axe-core, pinned in package.json / package-lock.json, checks WCAG 2.2 AA in the browser tests.
+axe:
+	@test -f node_modules/axe-core/axe.min.js || { \
+	  command -v npm >/dev/null || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	    else echo "The tests need npm for axe-core: sudo apt-get install -y nodejs npm" >&2; exit 1; fi; }; \
+	  npm ci --no-audit --no-fund; }
+
+test: venv browser axe
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

@@ -154,6 +154,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Browsers install the app from this file; WhiteNoise does not know its extension.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # Uploads: one photo may be 10 MB; larger request bodies are refused before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

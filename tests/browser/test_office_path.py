@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests.browser.screenshots import shoot
 from tests.support.images import make_card_jpeg, make_portrait_jpeg
 
 pytestmark = pytest.mark.browser
@@ -22,9 +23,7 @@ OFFICER_PASSWORD = "Quay-tiep-nhan-79-an"
 
 
 def _shoot(page, name):
-    folder = os.environ.get("VSSID_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+    shoot(page, name)
 
 
 def _site_command(live_site, *args, stdin=None) -> str:

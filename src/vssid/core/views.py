@@ -1,7 +1,21 @@
-"""Error pages that say what to do and never show internals, and the liveness probe."""
+"""Error pages that say what to do and never show internals, the liveness probe, and the pieces
+that make the site installable on a phone: the offline page and the service worker."""
+import hashlib
+import json
+
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+# What the service worker keeps for use without a network: the layout's own files, never a page
+# with anyone's data. Static URLs go through `static()`, so production gets the hashed names.
+OFFLINE_ASSETS = [
+    "css/app.css", "js/app.js", "manifest.webmanifest", "icons/icon-192.png",
+    "fonts/BeVietnamPro-Regular.ttf", "fonts/BeVietnamPro-SemiBold.ttf", "fonts/BeVietnamPro-Bold.ttf",
+]
 
 
 def healthz(request):
@@ -38,3 +52,24 @@ def csrf_failure(request, reason=""):
     """An expired or missing CSRF token: usually a page left open too long. Nothing was saved from
     this one request, and everything accepted before it is still there."""
     return forbidden(request)
+
+
+def offline(request):
+    """The page the service worker shows when a page cannot be reached. The service worker fetches
+    it without cookies, so the copy it keeps is the same for everyone and holds nobody's data."""
+    return render(request, "core/offline.html")
+
+
+def service_worker(request):
+    """/sw.js: at the root, so that it may answer for every page of the site (its scope is "/")."""
+    body = render_to_string("core/sw.js", {
+        "assets_json": json.dumps([static(name) for name in OFFLINE_ASSETS]),
+        "offline_url_json": json.dumps(reverse("offline")),
+        "static_url_json": json.dumps(static("")),
+    })
+    # A new list of files (new hashed names after a deployment) or new code is a new cache.
+    body = body.replace("__VERSION__", hashlib.sha256(body.encode()).hexdigest()[:12])
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

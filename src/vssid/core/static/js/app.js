@@ -6,6 +6,89 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) summary.focus();
 
+  // Connection lost mid-step. The server keeps every step it has accepted; what is still only on
+  // the page must not be lost either. (1) A submit while the phone is offline is held back: the
+  // inputs stay as they are and a message says to press again. (2) Typed text is mirrored into
+  // sessionStorage under the page's path and put back into empty fields on reload (after the
+  // offline page's "Thử lại", say). sessionStorage, not localStorage: it belongs to this tab only
+  // and the browser drops it when the tab closes, so a shared or borrowed phone does not keep a
+  // stranger's name and numbers. Never files, never passwords, never hidden fields.
+  var OFFLINE_MESSAGE = document.documentElement.lang === "en"
+    ? "The connection is lost. What you have just typed is still on the page; press the button again when you are back online."
+    : "Mất kết nối mạng. Thông tin bạn vừa nhập vẫn còn trên trang; hãy bấm lại khi có mạng.";
+  var DRAFT_KEY = "vssid-draft:" + window.location.pathname;
+  var PENDING_KEY = "vssid-draft-pending";
+  var store = null;
+  try { store = window.sessionStorage; store.getItem(DRAFT_KEY); } catch (e) { store = null; }
+  var draftable = function (field) {
+    if (field.disabled || field.readOnly || !field.name || field.name === "csrfmiddlewaretoken") return false;
+    if (field.tagName === "TEXTAREA") return true;
+    if (field.tagName !== "INPUT") return false;
+    return ["text", "email", "tel", "number", "search", "url"].indexOf((field.type || "text").toLowerCase()) !== -1;
+  };
+  var mainForms = Array.prototype.slice.call(document.querySelectorAll("main form"));
+  if (store) {
+    // A submit that was followed by another page went through: its copy is no longer needed.
+    var pending = store.getItem(PENDING_KEY);
+    if (pending && pending !== DRAFT_KEY) store.removeItem(pending);
+    store.removeItem(PENDING_KEY);
+    var draft = {};
+    try { draft = JSON.parse(store.getItem(DRAFT_KEY) || "{}") || {}; } catch (e) { draft = {}; }
+    mainForms.forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (draftable(field) && field.value === "" && typeof draft[field.name] === "string") field.value = draft[field.name];
+      });
+      form.addEventListener("input", function (event) {
+        if (!draftable(event.target)) return;
+        draft[event.target.name] = event.target.value;
+        try { store.setItem(DRAFT_KEY, JSON.stringify(draft)); } catch (e) { /* full or refused: no copy */ }
+      });
+    });
+  }
+  // One polite live region per form, present (empty) from the start so that filling it is announced.
+  mainForms.forEach(function (form) {
+    var region = document.createElement("div");
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.setAttribute("data-offline-status", "");
+    var buttons = form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
+    var last = buttons[buttons.length - 1];
+    if (last) last.parentNode.insertBefore(region, last); else form.appendChild(region);
+  });
+  // Capture phase: runs before the forms' own handlers, and stops them while offline.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      var region = form.querySelector("[data-offline-status]") || document.querySelector("[data-offline-status]");
+      if (region) {
+        region.className = "notification";
+        region.innerHTML = "";
+        var text = document.createElement("p");
+        text.textContent = OFFLINE_MESSAGE;
+        region.appendChild(text);
+      }
+      return;
+    }
+    if (store && form.closest("main")) {
+      try { store.setItem(PENDING_KEY, DRAFT_KEY); } catch (e) { /* nothing to clear later */ }
+    }
+  }, true);
+  window.addEventListener("online", function () {
+    document.querySelectorAll("[data-offline-status]").forEach(function (region) {
+      region.className = "";
+      region.innerHTML = "";
+    });
+  });
+
+  // Installable: the service worker keeps the layout and an offline page (see /sw.js).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* the site works without it */ });
+    });
+  }
+
   // A second click on a submit button while the first request is on its way does nothing.
   // (The server is idempotent anyway; this spares the citizen a confusing second wait.)
   document.querySelectorAll("form").forEach(function (form) {

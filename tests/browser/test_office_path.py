@@ -2,15 +2,13 @@
 by its reference code at the desk and approves it, the password arrives by SMS, the citizen logs in
 and changes it."""
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.browser.screenshots import shoot
+from tests.browser.flow import site_command
 from tests.support.images import make_card_jpeg, make_portrait_jpeg
 
 pytestmark = pytest.mark.browser
@@ -24,19 +22,6 @@ OFFICER_PASSWORD = "Quay-tiep-nhan-79-an"
 
 def _shoot(page, name):
     shoot(page, name)
-
-
-def _site_command(live_site, *args, stdin=None) -> str:
-    """`vssid …` against the running site's own database (the live_site fixture's rules)."""
-    var = live_site["var"]
-    base = os.environ.get("DATABASE_URL", "")
-    database = (base.rsplit("/", 1)[0] + "/vssid_browser") if base.startswith("postgres") \
-        else f"sqlite:///{var.parent / 'browser.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": database, "VSSID_VAR_DIR": str(var)}
-    done = subprocess.run([sys.executable, "-m", "vssid", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def _register(page, base_url, tmp_path) -> str:
@@ -92,11 +77,11 @@ def _wait_for_sms(live_site, to: str, containing: str, timeout: float = 60) -> s
 def test_submitted_approved_sms_first_login_password_change(live_site, browser, phone, tmp_path):
     base = live_site["url"]
     reference = _register(phone, base, tmp_path)
-    office_code = _site_command(live_site, "shell", "-c", (
+    office_code = site_command(live_site, "shell", "-c", (
         "from vssid.declarations.models import Declaration;"
         f"print(Declaration.objects.get(reference_code='{reference.replace('-', '')}').office.code)"
     )).strip().splitlines()[-1]  # after whatever the shell itself prints
-    _site_command(live_site, "officer", "create", "--username", "can.bo.an", "--office", office_code,
+    site_command(live_site, "officer", "create", "--username", "can.bo.an", "--office", office_code,
                   "--role", "officer", "--full-name", "Võ Thị Lan", "--password-stdin", stdin=OFFICER_PASSWORD + "\n")
 
     # The officer, at a desktop screen.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from vssid.cards import dates
+from vssid.cards import dates, names
 from vssid.cards.errors import InvalidValue
 from vssid.cards.messages import MESSAGES
 
@@ -107,3 +107,26 @@ class DateOfBirthForm(CitizenForm):
         except InvalidValue as error:
             self.add_rule_error(_DATE_PART_FOR_CODE.get(error.code, "dob_day"), error)
         return cleaned
+
+
+class FullNameForm(CitizenForm):
+    """A full name read by the card rules (letters and Vietnamese diacritics, NFC, 2–100 characters).
+    A form says what to type under the box with ``full_name_hint``."""
+
+    full_name = forms.CharField(
+        label=gettext_lazy("Họ và tên"),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false", "class": "input"}),
+        error_messages={"required": rule_message("full_name_required")},
+    )
+    full_name_hint = gettext_lazy("Như trên giấy tờ tùy thân, có dấu")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].help_text = self.full_name_hint
+        self.fields["full_name"].widget.attrs.setdefault("aria-describedby", "id_full_name-hint")
+
+    def clean_full_name(self):
+        try:
+            return names.normalize_full_name(self.cleaned_data["full_name"])
+        except InvalidValue as error:
+            raise forms.ValidationError(message_for(error), code=error.code)

@@ -5,10 +5,10 @@ earlier answer after a later one changed (a CCCD number after a new date of birt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vssid.cards import bhxh, emails, identity, names, phones
+from vssid.cards import bhxh, emails, identity, phones
 from vssid.cards.text import normalize_text
 from vssid.cards.errors import InvalidValue
-from vssid.core.forms import CitizenForm, DateOfBirthForm, digits_field, message_for, rule_message
+from vssid.core.forms import CitizenForm, DateOfBirthForm, FullNameForm, digits_field, message_for, rule_message
 from vssid.places import selectors as places
 
 from .models import Declaration
@@ -23,13 +23,7 @@ class StepForm(CitizenForm):
         raise NotImplementedError
 
 
-class PersonalForm(DateOfBirthForm, StepForm):
-    full_name = forms.CharField(
-        label=_("Họ và tên"),
-        help_text=_("Như trên giấy tờ tùy thân, có dấu"),
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false", "class": "input"}),
-        error_messages={"required": rule_message("full_name_required")},
-    )
+class PersonalForm(FullNameForm, DateOfBirthForm, StepForm):
     sex = forms.ChoiceField(
         label=_("Giới tính"),
         choices=Declaration.Sex.choices,
@@ -38,12 +32,6 @@ class PersonalForm(DateOfBirthForm, StepForm):
     )
     field_order = ["full_name", "dob_day", "dob_month", "dob_year", "sex"]
     error_anchor = {**DateOfBirthForm.error_anchor, "sex": "id_sex_0"}
-
-    def clean_full_name(self):
-        try:
-            return names.normalize_full_name(self.cleaned_data["full_name"])
-        except InvalidValue as error:
-            raise forms.ValidationError(message_for(error), code=error.code)
 
     @classmethod
     def data_from(cls, d):

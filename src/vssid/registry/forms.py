@@ -6,9 +6,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 
-from vssid.cards import names
 from vssid.cards.errors import InvalidValue
-from vssid.core.forms import DateOfBirthForm, message_for, rule_message
+from vssid.core.forms import DateOfBirthForm, FullNameForm
 from vssid.places import selectors as places
 
 from .birth_provinces import former_province_names
@@ -58,19 +57,13 @@ class ProvinceSelect(forms.Select):
         return format_html("<select{}>\n{}\n</select>", flatatt(attributes), options)
 
 
-class LookupForm(DateOfBirthForm):
+class LookupForm(FullNameForm, DateOfBirthForm):
     province = forms.ChoiceField(
         label=_("Tỉnh/thành phố nơi đăng ký khai sinh"),
         help_text=_("Theo tỉnh/thành phố từ 01/07/2025; tỉnh cũ đã sáp nhập được ghi trong ngoặc"),
         error_messages={"required": _("Chọn tỉnh/thành phố nơi bạn được đăng ký khai sinh"),
                         "invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách")},
         widget=ProvinceSelect(attrs={"class": "select"}),
-    )
-    full_name = forms.CharField(
-        label=_("Họ và tên"),
-        help_text=_("Như trên giấy tờ tùy thân; có dấu hay không dấu đều được"),
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false", "class": "input"}),
-        error_messages={"required": rule_message("full_name_required")},
     )
     id_number = forms.CharField(
         label=_("Số CCCD, CMND hoặc hộ chiếu"),
@@ -81,17 +74,12 @@ class LookupForm(DateOfBirthForm):
     )
     no_id_document = forms.BooleanField(label=_("Tôi không có giấy tờ tùy thân"), required=False)
 
+    full_name_hint = _("Như trên giấy tờ tùy thân; có dấu hay không dấu đều được")
     field_order = ["province", "full_name", "dob_day", "dob_month", "dob_year", "id_number", "no_id_document"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].choices = province_choices()
-
-    def clean_full_name(self):
-        try:
-            return names.normalize_full_name(self.cleaned_data["full_name"])
-        except InvalidValue as error:
-            raise forms.ValidationError(message_for(error), code=error.code)
 
     def clean(self):
         cleaned = super().clean()

@@ -2,6 +2,7 @@
 default, Redis in production (the suite uses the Redis server the machine runs)."""
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from vssid.core import ratelimit
 from vssid.core.ratelimit import Rate, RateLimited, hit
@@ -56,3 +57,29 @@ def test_client_address_trusts_forwarding_only_from_a_known_proxy(rf, settings):
     proxied = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5")
     assert ratelimit.client_address(direct) == "203.0.113.9"
     assert ratelimit.client_address(proxied) == "203.0.113.5"
+
+
+def test_every_limit_is_counted_even_when_an_earlier_one_refuses(shared_cache):
+    client, person = ratelimit.Limit("lookup", "198.51.100.7", "1/h"), ratelimit.Limit("person", "key-a", "5/h")
+    ratelimit.hit_all([client, person])
+    with pytest.raises(RateLimited) as refused:
+        ratelimit.hit_all([client, person])
+    assert refused.value.scope == "lookup"
+    # The person's counter saw both attempts: three more fit under 5/h, the fourth does not.
+    for _ in range(3):
+        hit("person", "key-a", "5/h")
+    with pytest.raises(RateLimited):
+        hit("person", "key-a", "5/h")
+
+
+def test_counters_are_ordinary_cache_entries_that_expire(shared_cache):
+    """The Redis path writes the counters itself (one round trip); they must be the same entries
+    Django's cache API sees, with the window's timeout, so nothing piles up in Redis."""
+    limit = ratelimit.Limit("lookup", "198.51.100.9", "10/h")
+    ratelimit.hit_all([limit, limit])
+    key, _rate, _window = limit.window(int(ratelimit.time.time()))
+    assert shared_cache.get(key) == 2
+    if isinstance(shared_cache, RedisCache):  # the key carries a TTL of at most the window
+        full_key = shared_cache.make_and_validate_key(key)
+        ttl = shared_cache._cache.get_client(full_key).ttl(full_key)
+        assert 0 < ttl <= 3601

@@ -30,7 +30,8 @@ from vssid.cards import synthetic
 from vssid.cards.birth_places import PROVINCE_CODES_2016
 from vssid.cards.dates import age_on
 from vssid.cards.text import fold
-from vssid.core.ratelimit import hit
+from vssid.core.fields import fill_fingerprints
+from vssid.core.ratelimit import Limit, hit_all
 from vssid.places.models import Province
 
 from . import selectors
@@ -46,15 +47,16 @@ REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
 BATCH_SIZE = 1000
 
 _WRITTEN_FIELDS = (
-    "full_name", "full_name_folded", "date_of_birth", "birth_year_only", "sex", "province_id", "id_number", "phone",
+    "full_name", "full_name_folded", "date_of_birth", "birth_year_only", "sex", "province_id", "id_number",
+    "id_number_fingerprint", "phone",
 )
 
 
 # Writing records ----------------------------------------------------------------------------------
 
 def person_from_record(record: PersonRecord) -> InsuredPerson:
-    """The model row of a record, folded name included (bulk writes bypass ``save()``)."""
-    return InsuredPerson(
+    """The model row of a record, folded name and fingerprints included (bulk writes bypass ``save()``)."""
+    person = InsuredPerson(
         social_insurance_number=record.social_insurance_number,
         full_name=record.full_name,
         full_name_folded=fold(record.full_name),
@@ -65,6 +67,8 @@ def person_from_record(record: PersonRecord) -> InsuredPerson:
         id_number=record.id_number,
         phone=record.phone,
     )
+    fill_fingerprints(person)
+    return person
 
 
 @dataclass
@@ -357,9 +361,11 @@ def look_up(query: selectors.LookupQuery, *, client: str) -> selectors.LookupRes
     registry is read, and the person's counter is keyed by what was typed, not by a record: being
     limited says nothing about whether the person exists. The web page and the API both call this.
     """
-    hit("registry-lookup-client", client, getattr(settings, "VSSID_LOOKUP_RATE_PER_CLIENT", DEFAULT_RATE_PER_CLIENT))
-    hit("registry-lookup-person", query.person_key(),
-        getattr(settings, "VSSID_LOOKUP_RATE_PER_PERSON", DEFAULT_RATE_PER_PERSON))
+    hit_all([
+        Limit("registry-lookup-client", client, getattr(settings, "VSSID_LOOKUP_RATE_PER_CLIENT", DEFAULT_RATE_PER_CLIENT)),
+        Limit("registry-lookup-person", query.person_key(),
+              getattr(settings, "VSSID_LOOKUP_RATE_PER_PERSON", DEFAULT_RATE_PER_PERSON)),
+    ])
     result = selectors.lookup(query)
     # The outcome only: what was looked up is personal data and never reaches a log.
     log.info("registry look-up answered", extra={"single_match": result.found})

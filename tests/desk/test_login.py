@@ -25,6 +25,9 @@ def test_the_login_page_asks_for_username_and_password_in_vietnamese(db):
     page = Client().get(reverse("desk:login")).content.decode()
     assert "Đăng nhập cán bộ BHXH" in page
     assert 'autocomplete="username"' in page and 'autocomplete="current-password"' in page
+    # The desk is not the citizens' site: no link to a citizen's account, the brand leads to the queue.
+    assert reverse("accounts:home") not in page
+    assert f'class="site-header__brand" href="{reverse("desk:queue")}"' in page
 
 
 def test_an_officer_logs_in_and_lands_on_the_queue(officer):

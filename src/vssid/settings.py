@@ -5,11 +5,14 @@ production is selected with VSSID_ENV=production and then refuses the developmen
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import fontpkg_be_vietnam_pro
 
 from django.core.exceptions import ImproperlyConfigured
+
+from vssid.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("VSSID_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -21,6 +24,15 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 32+ characters in production.")
+
+# Personal data at rest (docs/encryption.md): key-encryption keys as "id:base64url(32 bytes)", comma
+# separated, the first current and the others only to open older values; and the key of the
+# identifiers' fingerprints. Unset, both are derived from SECRET_KEY: development only.
+VSSID_DATA_KEYS = [k.strip() for k in os.environ.get("VSSID_DATA_KEYS", "").split(",") if k.strip()]
+VSSID_FINGERPRINT_KEY = os.environ.get("VSSID_FINGERPRINT_KEY", "").strip()
+if PRODUCTION and not (VSSID_DATA_KEYS and VSSID_FINGERPRINT_KEY):
+    raise ImproperlyConfigured("VSSID_DATA_KEYS and VSSID_FINGERPRINT_KEY must be set in production "
+                               "(`vssid keys generate`).")
 
 DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h.strip()]
@@ -46,8 +58,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id, request log line and metrics for every answer, static files included.
+    "vssid.core.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: pages get the policy headers, static files need none (docs/security.md).
+    "csp.middleware.CSPMiddleware",
+    "vssid.core.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vssid.core.language.ChosenLanguageMiddleware",  # pages: Vietnamese unless English was chosen
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +117,8 @@ VSSID_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("VSSID_TRUSTED_PROXIE
 # Look-ups of a mã số BHXH (registry): attempts per client address and per person looked up ("N/h").
 VSSID_LOOKUP_RATE_PER_CLIENT = os.environ.get("VSSID_LOOKUP_RATE_PER_CLIENT", "10/h")
 VSSID_LOOKUP_RATE_PER_PERSON = os.environ.get("VSSID_LOOKUP_RATE_PER_PERSON", "5/h")
+# Per browser session too (web only): tighter than per address, which many phones may share.
+VSSID_LOOKUP_RATE_PER_SESSION = os.environ.get("VSSID_LOOKUP_RATE_PER_SESSION", "6/h")
 
 # Officers' passwords (vssid.desk): Argon2 first (architecture.md: ~95 ms a hash, so logins are
 # rate-limited); PBKDF2 stays listed so a hash made by Django's default is still checked and upgraded.
@@ -110,6 +129,8 @@ PASSWORD_HASHERS = [
 # The office desk: photos are deleted this many days after the declaration is activated, rejected,
 # expired or cancelled (their fingerprints stay).
 VSSID_PHOTO_RETENTION_DAYS = int(os.environ.get("VSSID_PHOTO_RETENTION_DAYS", "30"))
+# Drafts never sent are deleted, photos included, after this many days without a change.
+VSSID_DRAFT_RETENTION_DAYS = int(os.environ.get("VSSID_DRAFT_RETENTION_DAYS", "30"))
 
 # Sessions hold the draft's id only; the answers live in the database so a closed tab loses nothing.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -122,8 +143,61 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
-    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Web hardening (docs/security.md) -------------------------------------------------------------
+# No script reads either cookie (forms carry the CSRF token), so neither is visible to one.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# HSTS is sent on HTTPS answers only; subdomains are included, preloading is a deliberate opt-in
+# (it is hard to undo), so it is off unless VSSID_HSTS_PRELOAD=1.
+SECURE_HSTS_SECONDS = int(os.environ.get("VSSID_HSTS_SECONDS", 60 * 60 * 24 * 365 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("VSSID_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("VSSID_HSTS_PRELOAD", "0") == "1"
+# Plain HTTP is redirected in production; probes on the private network stay on HTTP.
+SECURE_SSL_REDIRECT = os.environ.get("VSSID_SSL_REDIRECT", "1" if PRODUCTION else "0") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Only our own files run, style and load; nothing may frame a page. The Swagger UI's page
+# (/api/v1/docs) has the same policy: django-ninja loads it without inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],  # previews of a chosen photo are blob: URLs
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+
+def _s3_origin() -> str:
+    """The origin of the links PrivateS3Storage signs (path-style): the endpoint's, or AWS's own
+    regional name, where botocore keeps the global one for us-east-1."""
+    endpoint = os.environ.get("VSSID_S3_ENDPOINT_URL")
+    if endpoint:
+        parts = urlsplit(endpoint.strip())
+        return f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2].lower()}"
+    region = os.environ.get("VSSID_S3_REGION") or "us-east-1"
+    return "https://s3.amazonaws.com" if region == "us-east-1" else f"https://s3.{region}.amazonaws.com"
+
+
+# With the photos in a bucket, the desk's script fetches them (encrypted) by signed links from the
+# S3 server (docs/storage.md, "How officers see photos"): that origin may be connected to, no other.
+if os.environ.get("VSSID_S3_BUCKET", "").strip():
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append(_s3_origin())
+# The scan page uses the camera, the office step the location; nothing else is allowed.
+VSSID_PERMISSIONS_POLICY = {
+    "camera": "(self)", "geolocation": "(self)", "microphone": "()", "payment": "()", "usb": "()",
+    "fullscreen": "()", "display-capture": "()", "accelerometer": "()", "gyroscope": "()", "magnetometer": "()",
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -153,6 +227,21 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Or a private bucket of an S3-compatible server, when one is named (docs/storage.md). Empty keys
+# leave boto3 to find credentials itself (an instance role).
+VSSID_S3_BUCKET = os.environ.get("VSSID_S3_BUCKET", "").strip()
+if VSSID_S3_BUCKET:
+    STORAGES["private"] = {
+        "BACKEND": "vssid.core.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": VSSID_S3_BUCKET,
+            "endpoint_url": os.environ.get("VSSID_S3_ENDPOINT_URL") or None,  # None: AWS itself
+            "access_key": os.environ.get("VSSID_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("VSSID_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("VSSID_S3_REGION") or "us-east-1",
+            "presign_seconds": int(os.environ.get("VSSID_S3_PRESIGN_SECONDS", "60")),
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 # Browsers install the app from this file; WhiteNoise does not know its extension.
 WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
@@ -198,6 +287,10 @@ VSSID_LOGIN_RATE_PER_CLIENT = os.environ.get("VSSID_LOGIN_RATE_PER_CLIENT", "30/
 VSSID_RESET_RATE_PER_CLIENT = os.environ.get("VSSID_RESET_RATE_PER_CLIENT", "10/h")
 VSSID_RESET_RATE_PER_IDENTIFIER = os.environ.get("VSSID_RESET_RATE_PER_IDENTIFIER", "3/h")
 VSSID_RESET_CODE_RATE_PER_CLIENT = os.environ.get("VSSID_RESET_CODE_RATE_PER_CLIENT", "20/h")
+# The same pages per browser session (docs/security.md, "Rate limits").
+VSSID_LOGIN_RATE_PER_SESSION = os.environ.get("VSSID_LOGIN_RATE_PER_SESSION", "10/15m")
+VSSID_RESET_RATE_PER_SESSION = os.environ.get("VSSID_RESET_RATE_PER_SESSION", "5/h")
+VSSID_RESET_CODE_RATE_PER_SESSION = os.environ.get("VSSID_RESET_CODE_RATE_PER_SESSION", "10/h")
 # Citizens' password rules, with Vietnamese messages (officers have their own, see vssid.desk).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "vssid.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -211,12 +304,10 @@ VSSID_VISIT_DUE_DAYS = int(os.environ.get("VSSID_VISIT_DUE_DAYS", "30"))
 # Public address used in emails and the PDF's QR code.
 VSSID_PUBLIC_URL = os.environ.get("VSSID_PUBLIC_URL", "http://localhost:8000")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Request logs carry URLs only; no personal data is ever in a URL.
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Operations (docs/deploy.md) ------------------------------------------------------------------
+# Logs: one JSON object a line in production, text in development (LOG_FORMAT=json|plain), both
+# redacted (vssid.core.logs). Request lines name the route, never the path.
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"))
+# /metrics (Prometheus): only with "Authorization: Bearer <token>" when set; hidden in production
+# without one. PROMETHEUS_MULTIPROC_DIR (set by the gunicorn configuration) adds up the processes.
+VSSID_METRICS_TOKEN = os.environ.get("VSSID_METRICS_TOKEN", "")

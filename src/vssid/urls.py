@@ -10,6 +10,8 @@ urlpatterns = [
     path("_outbox/", include("vssid.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics_page, name="metrics"),
     path("sw.js", core_views.service_worker, name="service-worker"),
     path("ngoai-tuyen/", core_views.offline, name="offline"),
     path("api/v1/", api.urls),

@@ -29,14 +29,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _database_url(tmp: Path) -> str:
+def _database_url(tmp: Path, name: str = "vssid_browser") -> str:
     """A fresh database of the same kind as the suite's: PostgreSQL in CI, SQLite elsewhere."""
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
         return f"sqlite:///{tmp / 'browser.sqlite3'}"
     import psycopg
 
-    name = "vssid_browser"
     admin = base.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -48,9 +47,13 @@ def _database_url(tmp: Path) -> str:
 def live_site(tmp_path_factory):
     """The service, started the way `make run` starts it, on a free port."""
     tmp = tmp_path_factory.mktemp("site")
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": _database_url(tmp), "VSSID_VAR_DIR": str(tmp / "var"),
-           "PYTHONUNBUFFERED": "1"}
+    yield from _run_site(tmp, _free_port(), {"DATABASE_URL": _database_url(tmp)})
+
+
+def _run_site(tmp: Path, port: int, environment: dict):
+    """`vssid serve` with these variables (a database at least) until the generator is closed;
+    yields what the tests need of it, its environment included (to run commands against it)."""
+    env = {**os.environ, "VSSID_VAR_DIR": str(tmp / "var"), "PYTHONUNBUFFERED": "1", **environment}
     log = open(tmp / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "vssid", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -67,10 +70,34 @@ def live_site(tmp_path_factory):
                 log.close()
                 raise RuntimeError("the server did not start:\n" + (tmp / "server.log").read_text()[-4000:])
             time.sleep(0.5)
-    yield {"url": base, "var": tmp / "var", "log": tmp / "server.log"}
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    try:
+        yield {"url": base, "var": tmp / "var", "log": tmp / "server.log", "env": env}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_site_s3(tmp_path_factory):
+    """The service with its private files in a SeaweedFS bucket (tests.support.seaweed), on a
+    database of its own. The gateway answers no origin by default; the bucket's CORS rule of
+    docs/storage.md is what lets the desk's pages read from it."""
+    from tests.support.seaweed import SeaweedServer
+
+    tmp = tmp_path_factory.mktemp("site-s3")
+    port = _free_port()
+    seaweed = SeaweedServer(tmp_path_factory.mktemp("seaweed-site"), allowed_origins="http://no-site.invalid")
+    try:
+        s3 = seaweed.start()
+        s3.allow_desk_origin(f"http://127.0.0.1:{port}")
+        yield from _run_site(tmp, port, {
+            "DATABASE_URL": _database_url(tmp, "vssid_browser_s3"), "VSSID_S3_BUCKET": s3.bucket,
+            "VSSID_S3_ENDPOINT_URL": s3.endpoint_url, "VSSID_S3_REGION": s3.region,
+            "VSSID_S3_ACCESS_KEY_ID": s3.access_key, "VSSID_S3_SECRET_ACCESS_KEY": s3.secret_key,
+        })
+    finally:
+        seaweed.stop()
 
 
 @pytest.fixture(scope="session")

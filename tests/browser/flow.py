@@ -99,17 +99,11 @@ def send(page) -> str:
 
 
 def site_command(live_site, *args, stdin=None) -> str:
-    """`vssid …` against the running site's own database (the live_site fixture's rules)."""
-    import os
+    """`vssid …` with the running site's environment: its database, its storage."""
     import subprocess
     import sys
 
-    var = live_site["var"]
-    base = os.environ.get("DATABASE_URL", "")
-    database = (base.rsplit("/", 1)[0] + "/vssid_browser") if base.startswith("postgres") \
-        else f"sqlite:///{var.parent / 'browser.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": database, "VSSID_VAR_DIR": str(var)}
-    done = subprocess.run([sys.executable, "-m", "vssid", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "vssid", *args], env=live_site["env"], input=stdin,
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout

@@ -5,7 +5,8 @@ import sys
 
 
 def _load_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VSSID_ENV", "DATABASE_URL")}
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VSSID_ENV", "DATABASE_URL",
+                                                     "VSSID_DATA_KEYS", "VSSID_FINGERPRINT_KEY")}
     return subprocess.run(
         [sys.executable, "-c", "import vssid.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.DATABASES['default']['ENGINE'])"],
         env={**clean, **env}, capture_output=True, text=True,
@@ -22,8 +23,20 @@ def test_production_refuses_a_short_secret():
     assert _load_settings(VSSID_ENV="production", SECRET_KEY="short").returncode != 0
 
 
+# Keys of the personal data at rest (docs/encryption.md), as `vssid keys generate` prints them.
+PRODUCTION_KEYS = {"VSSID_DATA_KEYS": "k1:" + "A" * 43, "VSSID_FINGERPRINT_KEY": "B" * 43}
+
+
+def test_production_refuses_to_start_without_the_data_keys():
+    for missing in PRODUCTION_KEYS:
+        keys = {name: value for name, value in PRODUCTION_KEYS.items() if name != missing}
+        result = _load_settings(VSSID_ENV="production", SECRET_KEY="x" * 50, **keys)
+        assert result.returncode != 0 and "VSSID_DATA_KEYS" in result.stderr
+
+
 def test_production_with_a_real_secret_is_secure_and_not_debug():
-    result = _load_settings(VSSID_ENV="production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="vssid.example.vn")
+    result = _load_settings(VSSID_ENV="production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="vssid.example.vn",
+                            **PRODUCTION_KEYS)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["False", "True"]
 

@@ -83,7 +83,7 @@ def test_an_old_split_ward_asks_which_new_commune(walker):
 def test_text_that_is_not_a_card_is_explained(walker):
     walker.start()
     page = walker.client.post(url("scan"), {"text": "https://example.vn/khong-phai-the"})
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert page.context["error"]
     assert page.content.decode().count(page.context["error"]) >= 2  # summary and beside the field
 
@@ -130,5 +130,5 @@ def test_a_photo_without_a_code_says_how_to_retake(walker):
 
     walker.start()
     page = walker.client.post(url("scan"), {"photo": SimpleUploadedFile("x.jpg", make_card_jpeg(seed=4), "image/jpeg")})
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "tránh lóa" in page.context["error"]

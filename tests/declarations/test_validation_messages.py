@@ -133,7 +133,7 @@ def test_a_missing_photo_is_named(walker):
 
     walker.fill_declaration(until="photos")
     response = walker.client.post(reverse("declarations:photos"), photo_files(id_back=None))
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.content.decode()
     assert "Chọn hoặc chụp ảnh mặt sau giấy tờ" in page
     # the two accepted photos are kept and previewed
@@ -152,7 +152,7 @@ def test_the_same_picture_for_front_and_back_is_refused(walker):
         id_front=SimpleUploadedFile("a.jpg", same, "image/jpeg"),
         id_back=SimpleUploadedFile("b.jpg", same, "image/jpeg"),
     ))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "mặt sau" in response.content.decode().lower()
     from vssid.declarations.models import Declaration
 
@@ -170,5 +170,5 @@ def test_a_blurry_portrait_is_refused_with_how_to_retake(walker):
     blurry = images.encode(images.blurred(images.make_card_image(seed=3)), "JPEG")
     response = walker.client.post(reverse("declarations:photos"), photo_files(
         id_front=SimpleUploadedFile("a.jpg", blurry, "image/jpeg")))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "mờ" in response.context["page_errors"][0][1]

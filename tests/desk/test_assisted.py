@@ -98,7 +98,7 @@ def test_a_bad_photo_is_refused_with_the_citizens_words(desk, citizen):
         desk.post(step_url(d, slug), citizen.step_data(slug))
     response = desk.post(step_url(d, "photos"), photo_files(
         portrait=SimpleUploadedFile("a.txt", b"not a picture", "text/plain")))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "phải là JPG, PNG, HEIC hoặc WebP" in response.content.decode()
 
 

@@ -231,7 +231,8 @@ def test_the_command_runs_everything_once(clock, settings, officer, make_declara
     out = io.StringIO()
     call_command("desk", "run-scheduled", stdout=out)
     assert out.getvalue().strip() == (
-        "1 declaration(s) expired, 1 reminder(s) queued, photos of 1 declaration(s) purged.")
+        "1 declaration(s) expired, 1 reminder(s) queued, photos of 1 declaration(s) purged, "
+        "0 abandoned draft(s) discarded, 0 orphan file(s) deleted.")
     assert status_of(overdue) == Declaration.Status.EXPIRED
     out = io.StringIO()
     call_command("desk", "run-scheduled", stdout=out)
@@ -289,3 +290,43 @@ def test_two_runners_on_postgresql_never_take_the_same_row():
     finally:
         release.set()
         thread.join()
+
+
+def draft_of(make_declaration, **fields):
+    return make_declaration(status=Declaration.Status.DRAFT, reference_code=None, confirmation_token=None,
+                            submitted_at=None, visit_due_date=None, **fields)
+
+
+def test_a_draft_untouched_for_the_retention_period_goes_with_its_photos(clock, settings, make_declaration):
+    settings.VSSID_DRAFT_RETENTION_DAYS = 30
+    abandoned = draft_of(make_declaration)
+    files = [p.storage_name for p in photos_of(abandoned)]
+    assert all(storages["private"].exists(name) for name in files)
+    clock.advance(days=20)
+    recent = draft_of(make_declaration, social_insurance_number="0123400003")
+    waiting = make_declaration(submitted_at=clock.now, social_insurance_number="0123400004")
+    clock.advance(days=10, minutes=1)
+
+    assert jobs.discard_abandoned_drafts() == 1
+    assert not Declaration.objects.filter(pk=abandoned.pk).exists()
+    assert not any(storages["private"].exists(name) for name in files)
+    assert not Photo.objects.filter(storage_name__in=files).exists()
+    assert Declaration.objects.filter(pk__in=[recent.pk, waiting.pk]).count() == 2
+    assert all(storages["private"].exists(p.storage_name) for p in photos_of(recent))
+    assert jobs.discard_abandoned_drafts() == 0  # nothing left to do the second time
+
+
+def test_a_draft_changed_again_meanwhile_is_kept(clock, settings, make_declaration, monkeypatch):
+    """The runner re-checks once it holds the row: the citizen came back between the listing and the claim."""
+    settings.VSSID_DRAFT_RETENTION_DAYS = 30
+    draft = draft_of(make_declaration)
+    clock.advance(days=31)
+    claim = jobs._claim
+
+    def citizen_returns_first(pk):
+        Declaration.objects.filter(pk=pk).update(updated_at=clock.now)
+        return claim(pk)
+
+    monkeypatch.setattr(jobs, "_claim", citizen_returns_first)
+    assert jobs.discard_abandoned_drafts() == 0
+    assert Declaration.objects.filter(pk=draft.pk).exists()

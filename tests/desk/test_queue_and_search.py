@@ -207,4 +207,4 @@ def test_a_photo_without_a_code_says_so(desk):
     blank = io.BytesIO()
     Image.new("RGB", (400, 300), "white").save(blank, "PNG")
     response = desk.post(reverse("desk:search"), {"photo": SimpleUploadedFile("x.png", blank.getvalue(), "image/png")})
-    assert response.status_code == 200 and "<title>Lỗi:" in response.content.decode()
+    assert response.status_code == 422 and "<title>Lỗi:" in response.content.decode()

@@ -24,7 +24,7 @@ from .helpers import stored_files
 pytestmark = pytest.mark.django_db
 
 
-def test_a_stored_photo_is_a_row_and_a_private_jpeg(private_storage):
+def test_a_stored_photo_is_a_row_and_a_private_encrypted_jpeg(private_storage):
     upload = io.BytesIO(images.make_card_jpeg(seed=40))
 
     photo = store_photo(upload, PhotoKind.ID_FRONT)
@@ -32,8 +32,12 @@ def test_a_stored_photo_is_a_row_and_a_private_jpeg(private_storage):
     photo.refresh_from_db()
     assert stored_files(private_storage) == [photo.storage_name]
     with private_storage.open(photo.storage_name) as file:
+        stored = file.read()
+    with open_photo(photo) as file:
         content = file.read()
     assert content[:3] == b"\xff\xd8\xff" and len(content) == photo.byte_size
+    # At rest: neither a JPEG nor any run of the picture's bytes.
+    assert photo.data_key and not stored.startswith(b"\xff\xd8") and content[100:132] not in stored
     assert (photo.kind, photo.width, photo.height, photo.source_format) == ("id_front", 1600, 1000, "JPEG")
     assert len(photo.sha256) == 64 and len(photo.dhash) == 16 and len(photo.dhash256) == 64
     assert photo.purged_at is None
@@ -45,8 +49,8 @@ def test_the_file_name_is_random_and_unrelated_to_the_row(private_storage):
 
     for photo in (first, second):
         directory, name = photo.storage_name.split("/")
-        assert directory == "photos" and name.endswith(".jpg")
-        assert uuid.UUID(name.removesuffix(".jpg")).version == 4
+        assert directory == "photos" and name.endswith(".enc")
+        assert uuid.UUID(name.removesuffix(".enc")).version == 4
         assert str(photo.id.hex) not in photo.storage_name
     assert first.storage_name != second.storage_name
 

@@ -10,11 +10,16 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from vssid.core import crypto
+from vssid.core.fields import EncryptedTextField, FingerprintField, with_fingerprints
+
 
 class CitizenAccount(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Mã số BHXH: the login name, one account per insured person.
-    username = models.CharField(max_length=10, unique=True)
+    # Mã số BHXH: the login name, one account per insured person. Encrypted at rest: the login finds
+    # the account, and the database keeps it unique, through the fingerprint.
+    username = EncryptedTextField(max_length=10, label="accounts.citizenaccount.username")
+    username_fingerprint = FingerprintField(source="username", kind=crypto.SOCIAL_INSURANCE_NUMBER, unique=True)
     declaration = models.OneToOneField(
         "declarations.Declaration", on_delete=models.PROTECT, related_name="citizen_account"
     )
@@ -34,6 +39,10 @@ class CitizenAccount(models.Model):
 
     def __str__(self) -> str:
         return f"CitizenAccount {self.id}"
+
+    def save(self, *args, **kwargs):
+        kwargs["update_fields"] = with_fingerprints(CitizenAccount, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     @property
     def mobile_phone(self) -> str:

@@ -32,7 +32,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 
 from vssid.cards.text import compact_code, is_ascii_digits
-from vssid.core.ratelimit import fingerprint, hit
+from vssid.core.fields import match
+from vssid.core.ratelimit import Limit, fingerprint, hit_all
 from vssid.declarations.models import Declaration
 
 from .models import CitizenAccount, PasswordReset
@@ -129,10 +130,10 @@ def activate_account(declaration: Declaration) -> Activation:
         raise DeclarationNotActivatable(current.status)
     if not (current.social_insurance_number and current.mobile_phone):
         raise DeclarationNotActivatable("incomplete")
-    if CitizenAccount.objects.filter(username=current.social_insurance_number).exists():
+    if CitizenAccount.objects.filter(match(CitizenAccount, "username", current.social_insurance_number)).exists():
         raise AccountAlreadyExists("username")
     if current.id_document_number and CitizenAccount.objects.filter(
-        declaration__id_document_number=current.id_document_number
+        match(Declaration, "id_document_number", current.id_document_number, prefix="declaration__")
     ).exists():
         raise AccountAlreadyExists("id_document_number")
     try:
@@ -184,20 +185,23 @@ def find_account(identifier: str | None) -> CitizenAccount | None:
         return None
     accounts = CitizenAccount.objects.select_related("declaration")
     if len(key) == 10 and is_ascii_digits(key):
-        account = accounts.filter(username=key).first()
+        account = accounts.filter(match(CitizenAccount, "username", key)).first()
         if account is not None:
             return account
-    matches = list(accounts.filter(declaration__id_document_number=key)[:2])
+    matches = list(accounts.filter(match(Declaration, "id_document_number", key, prefix="declaration__"))[:2])
     # Two accounts on one document number is a data error (activation refuses it): neither is
     # guessed at; the mã số BHXH still works.
     return matches[0] if len(matches) == 1 else None
 
 
-def log_in(identifier: str, password: str, *, client: str, now: datetime | None = None) -> CitizenAccount:
+def log_in(identifier: str, password: str, *, client: str, session: str | None = None,
+           now: datetime | None = None) -> CitizenAccount:
     """Check a login. Returns the account (last_login_at set); raises InvalidCredentials,
-    AccountLocked or core.ratelimit.RateLimited. The caller starts the session (``sessions``)."""
+    AccountLocked or core.ratelimit.RateLimited (per client, and per browser session on the web).
+    The caller starts the session (``sessions``)."""
     now = now or timezone.now()
-    hit("accounts-login-client", client, settings.VSSID_LOGIN_RATE_PER_CLIENT)
+    hit_all([Limit("accounts-login-client", client, settings.VSSID_LOGIN_RATE_PER_CLIENT),
+             *_session_limit("accounts-login-session", session, settings.VSSID_LOGIN_RATE_PER_SESSION)])
     key = normalize_identifier(identifier)
     account = find_account(key)
     if account is None:
@@ -246,24 +250,38 @@ def change_password(account: CitizenAccount, old: str, new: str, *, now: datetim
 
 # Password reset ----------------------------------------------------------------------------------
 
-def start_password_reset(identifier: str, channel: str, *, client: str | None = None,
+def start_password_reset(identifier: str, channel: str, *, client: str | None = None, session: str | None = None,
                          now: datetime | None = None) -> None:
-    """Send a reset code to the account's registered phone ("sms") or email ("email").
+    """Send a reset code to the account's registered phone ("sms") or email ("email"), at once.
 
     Answers the same (None) whether or not the account exists or has an email; raises only
-    core.ratelimit.RateLimited (per client, and per identifier typed, whatever it is).
+    core.ratelimit.RateLimited (per client, per browser session, and per identifier typed,
+    whatever it is). The pages and the API call ``request_password_reset`` instead.
     """
+    now = now or timezone.now()
+    key = _count_reset_request(identifier, channel, client, session)
+    open_password_reset(find_account(key), channel, now=now)
+
+
+def request_password_reset(identifier: str, channel: str, *, client: str | None = None,
+                           session: str | None = None) -> None:
+    """The reset pages' and the API's entry: count the attempt as ``start_password_reset`` does,
+    then leave the rest to a worker, for a known and an unknown identifier alike (the job carries
+    the account's id, or nothing). The visitor's request does the same work either way, one queued
+    job, so its answer and its time say nothing about who has an account (docs/security.md)."""
+    from .tasks import open_password_reset_request
+
+    key = _count_reset_request(identifier, channel, client, session)
+    account = find_account(key)
+    open_password_reset_request.enqueue(str(account.pk) if account else "", channel, timezone.now().isoformat())
+
+
+def open_password_reset(account: CitizenAccount | None, channel: str, *, now: datetime) -> None:
+    """Open a reset request for ``account`` and queue its code, unless there is nothing to send to
+    (no account, no email for "email") or the account's hourly cap is reached."""
     from vssid.notify.account_emails import queue_reset_code_email
     from vssid.notify.sms_services import queue_reset_code_sms
 
-    if channel not in PasswordReset.Channel.values:
-        raise ValueError(f"unknown channel {channel}")
-    now = now or timezone.now()
-    key = normalize_identifier(identifier)
-    if client:
-        hit("accounts-reset-client", client, settings.VSSID_RESET_RATE_PER_CLIENT)
-    hit("accounts-reset-identifier", key, settings.VSSID_RESET_RATE_PER_IDENTIFIER)
-    account = find_account(key)
     if account is None or (channel == PasswordReset.Channel.EMAIL and not account.email):
         return None
     with transaction.atomic():
@@ -279,6 +297,19 @@ def start_password_reset(identifier: str, channel: str, *, client: str | None = 
             queue_reset_code_email(reset)
     log.info("citizen account %s: password reset %s requested by %s", account.pk, reset.pk, channel)
     return None
+
+
+def _count_reset_request(identifier: str, channel: str, client: str | None, session: str | None) -> str:
+    """Count a reset request against its limits; the identifier as looked up."""
+    if channel not in PasswordReset.Channel.values:
+        raise ValueError(f"unknown channel {channel}")
+    key = normalize_identifier(identifier)
+    hit_all([
+        *([Limit("accounts-reset-client", client, settings.VSSID_RESET_RATE_PER_CLIENT)] if client else []),
+        *_session_limit("accounts-reset-session", session, settings.VSSID_RESET_RATE_PER_SESSION),
+        Limit("accounts-reset-identifier", key, settings.VSSID_RESET_RATE_PER_IDENTIFIER),
+    ])
+    return key
 
 
 def issue_reset_code(reset_id, *, now: datetime | None = None) -> str:
@@ -306,14 +337,16 @@ def issue_reset_code(reset_id, *, now: datetime | None = None) -> str:
 
 
 def finish_password_reset(identifier: str, code: str, new_password: str, *, client: str | None = None,
-                          now: datetime | None = None) -> CitizenAccount:
+                          session: str | None = None, now: datetime | None = None) -> CitizenAccount:
     """Set a new password with the code sent. Raises InvalidResetCode (one error for every way a
     code can be wrong), ValidationError (the password rules; the code is then not used up), or
     core.ratelimit.RateLimited. Success also lifts a lock: the owner proved they hold the phone or
     the mailbox."""
     now = now or timezone.now()
-    if client:
-        hit("accounts-reset-code-client", client, settings.VSSID_RESET_CODE_RATE_PER_CLIENT)
+    hit_all([
+        *([Limit("accounts-reset-code-client", client, settings.VSSID_RESET_CODE_RATE_PER_CLIENT)] if client else []),
+        *_session_limit("accounts-reset-code-session", session, settings.VSSID_RESET_CODE_RATE_PER_SESSION),
+    ])
     account = find_account(identifier)
     typed = compact_code(code)
     if account is None:
@@ -347,6 +380,11 @@ def finish_password_reset(identifier: str, code: str, new_password: str, *, clie
 
 # Internals ---------------------------------------------------------------------------------------
 
+def _session_limit(scope: str, session: str | None, rate: str) -> list[Limit]:
+    """The per-session limit, for a web page (the API's anonymous calls have no session)."""
+    return [Limit(scope, session, rate)] if session else []
+
+
 def _password_matches(account: CitizenAccount, typed: str) -> bool:
     candidate = typed or ""
     if account.must_change_password:
@@ -377,22 +415,18 @@ def _count_failure(account: CitizenAccount, now: datetime) -> Exception:
     return InvalidCredentials()
 
 
-_dummy_hash: str | None = None
-
-
 def _fail_unknown_identifier(key: str, password: str, now: datetime):
     """Answer an unknown identifier exactly as a wrong password: the same hashing work, the same
     counting, the same lock, kept in the shared cache under a keyed fingerprint."""
-    global _dummy_hash
     cache = caches[settings.VSSID_RATELIMIT_CACHE]
     cache_key = _UNKNOWN_KEY + fingerprint(key)
     state = cache.get(cache_key) or {}
     locked_until = _from_timestamp(state.get("locked_until"))
     if locked_until is not None and locked_until > now:
         raise AccountLocked(locked_until)
-    if _dummy_hash is None:
-        _dummy_hash = make_password(secrets.token_urlsafe(12))
-    check_password(password or "", _dummy_hash)  # the time an account's Argon2 check takes
+    # One hash at the current cost: the work of an account's check, from the first request of a
+    # process on (a stored dummy hash made lazily cost the first unknown identifier two).
+    make_password(password or "")
     failures = state.get("failures", 0)
     last_failed_at = _from_timestamp(state.get("last_failed_at"))
     if (locked_until is not None and locked_until <= now) or (

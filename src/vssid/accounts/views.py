@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid.core.ratelimit import RateLimited, client_address
+from vssid.core.security import session_subject
 
 from . import selectors, services, sessions
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
@@ -75,7 +76,7 @@ def login(request):
     if form.is_valid():
         try:
             account = services.log_in(form.cleaned_data["identifier"], form.cleaned_data["password"],
-                                      client=client_address(request))
+                                      client=client_address(request), session=session_subject(request))
         except RateLimited as limited:
             return _rate_limited(request, limited, reverse("accounts:login"))
         except services.AccountLocked as locked:
@@ -143,8 +144,8 @@ def forgot_password(request):
     form = ForgotPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.start_password_reset(form.cleaned_data["identifier"], form.cleaned_data["channel"],
-                                          client=client_address(request))
+            services.request_password_reset(form.cleaned_data["identifier"], form.cleaned_data["channel"],
+                                            client=client_address(request), session=session_subject(request))
         except RateLimited as limited:
             return _rate_limited(request, limited, reverse("accounts:forgot-password"))
         request.session[RESET_IDENTIFIER_KEY] = form.cleaned_data["identifier"]
@@ -167,7 +168,7 @@ def reset_password(request):
             try:
                 services.finish_password_reset(
                     form.cleaned_data["identifier"], form.cleaned_data["code"], form.cleaned_data["new_password"],
-                    client=client_address(request),
+                    client=client_address(request), session=session_subject(request),
                 )
             except RateLimited as limited:
                 return _rate_limited(request, limited, reverse("accounts:reset-password"))

@@ -206,7 +206,7 @@ def log_out(request):
 def request_password_reset(request, payload: PasswordResetRequest):
     """A 6-digit code by SMS or email to the registered phone or address. The answer is the same
     202 whether or not the account exists or has an email."""
-    services.start_password_reset(payload.identifier, payload.channel, client=client_address(request))
+    services.request_password_reset(payload.identifier, payload.channel, client=client_address(request))
     if payload.channel == "email":
         sent = gettext("Nếu thông tin bạn nhập đúng với một tài khoản có email, mã xác nhận gồm 6 chữ số đã được gửi đến email đã đăng ký.")
     else:

@@ -18,6 +18,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from vssid.core import outages
 from vssid.core.ratelimit import RateLimited
 from vssid.declarations.services import DeclarationNotEditable
 from vssid.photos.errors import PhotoRejected, RejectionCode
@@ -141,6 +142,9 @@ def _not_editable(request, exc):
 
 @api.exception_handler(PhotoRejected)
 def _photo_rejected(request, exc: PhotoRejected):
+    if exc.code == RejectionCode.NOT_STORED:  # our storage failed, not the photo: the same one, later
+        return errors.response(503, [errors.from_photo_rejection(exc)],
+                               headers={"Retry-After": str(outages.RETRY_AFTER_SECONDS)})
     status = 413 if exc.code == RejectionCode.TOO_LARGE else 422
     return errors.response(status, [errors.from_photo_rejection(exc)])
 
@@ -178,6 +182,11 @@ def _not_found(request, exc):
 
 @api.exception_handler(Exception)
 def _server_error(request, exc):
+    if outages.database_unavailable(exc):  # a passing outage, not a fault: "try again shortly"
+        log.warning("API request failed, database unavailable: %s %s (%s)", request.method, request.path,
+                    type(exc).__name__)
+        return errors.response(503, [errors.item("service_unavailable")],
+                               headers={"Retry-After": str(outages.RETRY_AFTER_SECONDS)})
     # The traceback goes to the server's log (no personal data is in an exception's repr: the card
     # rules' errors show their codes only); the client gets the shape and a sentence.
     log.exception("API request failed: %s %s", request.method, request.path)

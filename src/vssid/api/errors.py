@@ -48,6 +48,7 @@ MESSAGES: Mapping[str, str] = {
     ),
     "rate_limited": _("Bạn đã thử quá nhiều lần. Hãy thử lại sau %(seconds)s giây."),
     "server_error": _("Hệ thống đang gặp sự cố. Thông tin bạn đã gửi trước đó vẫn được lưu. Hãy thử lại sau ít phút."),
+    "service_unavailable": _("Hệ thống đang tạm gián đoạn. Thông tin bạn đã gửi trước đó vẫn được lưu. Hãy thử lại sau ít phút."),
     # Request shapes (what the schema already says; the step forms say the rest)
     "required": _("Thiếu thông tin bắt buộc này."),
     "unknown_field": _("API không có trường này."),

@@ -1,14 +1,21 @@
-"""Error pages that say what to do and never show internals, the liveness probe, and the pieces
+"""Error pages that say what to do and never show internals, the probes and metrics, and the pieces
 that make the site installable on a phone: the offline page and the service worker."""
 import hashlib
+import hmac
 import json
+import sys
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from . import metrics, outages, readiness
 
 # What the service worker keeps for use without a network: the layout's own files, never a page
 # with anyone's data. Static URLs go through `static()`, so production gets the hashed names.
@@ -19,7 +26,33 @@ OFFLINE_ASSETS = [
 
 
 def healthz(request):
+    """Liveness: the process answers. It checks nothing else, so a database outage does not get
+    every web process restarted; /readyz says whether to send traffic."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness: 200 when the database and the private storage answer, else 503 naming the
+    failed checks (never why: the details are in the log)."""
+    failed = readiness.failed_checks()
+    if failed:
+        return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
+    return JsonResponse({"status": "ready"})
+
+
+@never_cache
+def metrics_page(request):
+    """Prometheus scrapes here. With VSSID_METRICS_TOKEN set only `Authorization: Bearer <token>`
+    sees it; production without a token hides it. Refusals are 404s: nothing to find here."""
+    token = settings.VSSID_METRICS_TOKEN
+    if token:
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise Http404
+    elif settings.PRODUCTION:
+        raise Http404
+    return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
 def _error(request, status, title, message):
@@ -42,10 +75,25 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this from inside its `except` block, so the exception is at hand: a database
+    # outage is answered 503 (a passing state, retried), everything else 500.
+    if outages.database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
     return _error(
         request, 500, _("Hệ thống đang gặp sự cố"),
         _("Thông tin bạn đã nhập vẫn được lưu. Hãy thử lại sau ít phút."),
     )
+
+
+def service_unavailable(request):
+    # No flash messages: they may live in the session, in the database that is out of reach.
+    response = render(request, "core/error.html", {
+        "title": _("Hệ thống đang tạm gián đoạn"),
+        "message": _("Những gì bạn đã gửi trước đó vẫn được lưu. Hãy thử lại sau ít phút."),
+        "messages": (),
+    }, status=503)
+    response["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+    return response
 
 
 def csrf_failure(request, reason=""):

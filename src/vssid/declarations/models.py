@@ -8,6 +8,9 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vssid.core import crypto
+from vssid.core.fields import EncryptedTextField, FingerprintField, with_fingerprints
+
 
 class Declaration(models.Model):
     class Status(models.TextChoices):
@@ -32,20 +35,30 @@ class Declaration(models.Model):
     language = models.CharField(max_length=8, default="vi")
 
     full_name = models.CharField(max_length=100, blank=True)
-    social_insurance_number = models.CharField(max_length=10, blank=True)
+    # Identifiers, the address and the contacts are encrypted at rest; the identifiers' fingerprints
+    # (kept in step by save()) answer the equality questions: search, "already registered".
+    # Names, dates and sex stay plain: the desk's name search folds names (docs/encryption.md).
+    social_insurance_number = EncryptedTextField(max_length=10, blank=True,
+                                                 label="declarations.declaration.social_insurance_number")
+    social_insurance_number_fingerprint = FingerprintField(
+        source="social_insurance_number", kind=crypto.SOCIAL_INSURANCE_NUMBER, db_index=True)
     date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
     id_document_type = models.CharField(max_length=10, choices=DocumentType.choices, blank=True)
-    id_document_number = models.CharField(max_length=20, blank=True)
+    id_document_number = EncryptedTextField(max_length=20, blank=True, label="declarations.declaration.id_document_number")
+    id_document_number_fingerprint = FingerprintField(source="id_document_number", kind=crypto.ID_NUMBER,
+                                                      db_index=True)
     address_province = models.ForeignKey(
         "places.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     address_commune = models.ForeignKey(
         "places.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    address_street = models.CharField(max_length=200, blank=True)
-    mobile_phone = models.CharField(max_length=16, blank=True, help_text="E.164, +84…")
-    email = models.EmailField(max_length=254, blank=True)
+    address_street = EncryptedTextField(max_length=200, blank=True, label="declarations.declaration.address_street")
+    mobile_phone = EncryptedTextField(max_length=16, blank=True, help_text="E.164, +84…",
+                                      label="declarations.declaration.mobile_phone")
+    mobile_phone_fingerprint = FingerprintField(source="mobile_phone", kind=crypto.PHONE, db_index=True)
+    email = EncryptedTextField(max_length=254, blank=True, label="declarations.declaration.email")
 
     portrait = models.ForeignKey("photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     id_front = models.ForeignKey("photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -82,6 +95,10 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"Declaration {self.reference_code or self.id}"
+
+    def save(self, *args, **kwargs):
+        kwargs["update_fields"] = with_fingerprints(Declaration, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     @property
     def is_draft(self) -> bool:

@@ -57,10 +57,19 @@ def save_step_answers(declaration: Declaration, step: steps.Step, answers: dict)
     for name, value in answers.items():
         if getattr(draft, name) != value and name in step.clears:
             for stale in step.clears[name]:
+                if stale in PHOTO_FIELD.values():
+                    _delete_photo_on_commit(getattr(draft, stale))
                 setattr(draft, stale, None)
         setattr(draft, name, value)
     draft.save()
     return draft
+
+
+def _delete_photo_on_commit(photo: Photo | None) -> None:
+    """A draft's picture that no longer counts (taken again, or of another document) must not stay
+    behind; it goes once the change that dropped it is committed."""
+    if photo is not None:
+        transaction.on_commit(lambda: photo_services.delete_photo(photo))
 
 
 @transaction.atomic
@@ -89,6 +98,7 @@ def attach_photo(declaration: Declaration, kind: str, stream) -> Photo:
         except Exception:
             photo_services.purge_photo(photo)
             raise
+    _delete_photo_on_commit(getattr(draft, PHOTO_FIELD[kind]))
     setattr(draft, PHOTO_FIELD[kind], photo)
     draft.save()
     return photo
@@ -137,6 +147,13 @@ def submit_declaration(declaration: Declaration) -> Declaration:
     queue_submission_sms(current)
     log.info("declaration submitted", extra={"declaration": str(current.pk)})
     return current
+
+
+def discard_draft(declaration: Declaration) -> None:
+    """Delete a draft that was never sent (the caller holds its row; desk.jobs deletes its photos)."""
+    if not declaration.is_draft:
+        raise DeclarationNotEditable
+    declaration.delete()
 
 
 @transaction.atomic

@@ -163,9 +163,10 @@ def photos_step(request, step, declaration):
             return _after_save(request, step, declaration)
     slots = presenters.photo_slots(declaration, errors)
     summary = [(f"id_{kind}", message) for kind, message in errors.items()]
+    # 422 when a photo was refused or is missing: nothing of that photo was stored.
     return render(request, "declarations/steps/photos.html", _step_context(
         request, step, declaration, slots=slots, page_errors=summary,
-    ))
+    ), status=422 if errors else 200)
 
 
 @never_cache
@@ -286,7 +287,7 @@ def scan_card(request):
         "back_url": reverse("declarations:personal"),
         "page_errors": [("id_photo", error)] if error else [],
         "error": error,
-    })
+    }, status=422 if error else 200)
 
 
 @never_cache

@@ -40,6 +40,7 @@ class SearchForm(CitizenForm):
     )
     photo = forms.FileField(
         label=_("Hoặc chụp ảnh mã QR"), required=False,
+        error_messages={"empty": _("Ảnh đã chọn là tệp trống – hãy chụp lại ảnh mã QR")},
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment", "class": "file-input"}),
     )
 

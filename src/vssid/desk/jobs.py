@@ -3,7 +3,10 @@
 - expire submitted declarations whose visit is overdue (the citizen may then start anew);
 - remind citizens 7 days and 1 day before their visit is due, each reminder once;
 - delete the photos of declarations activated, rejected, expired or cancelled more than
-  settings.VSSID_PHOTO_RETENTION_DAYS days ago (their fingerprints stay).
+  settings.VSSID_PHOTO_RETENTION_DAYS days ago (their fingerprints stay);
+- delete drafts nobody has touched for settings.VSSID_DRAFT_RETENTION_DAYS days, with their photos:
+  a draft holds a citizen's personal data and pictures, and one never sent has no reason to stay;
+- delete stored picture files that no photo row names (left by a transaction that rolled back).
 
 Safe on several machines at once: each row is claimed in its own short transaction with
 ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, and what it needs is checked again once it is
@@ -43,11 +46,15 @@ class ScheduledRun:
     expired: int
     reminded: int
     purged: int
+    drafts_discarded: int = 0
+    orphan_files_deleted: int = 0
 
 
 def run_scheduled(now: datetime | None = None) -> ScheduledRun:
     now = now or timezone.now()
-    return ScheduledRun(expired=expire_overdue(now), reminded=send_reminders(now), purged=purge_photos(now))
+    return ScheduledRun(expired=expire_overdue(now), reminded=send_reminders(now), purged=purge_photos(now),
+                        drafts_discarded=discard_abandoned_drafts(now),
+                        orphan_files_deleted=photo_services.sweep_orphan_files())
 
 
 def _claim(pk) -> Declaration | None:
@@ -133,3 +140,29 @@ def purge_photos(now: datetime | None = None, *, days: int | None = None) -> int
     if purged:
         log.info("photos of %d declarations purged", purged)
     return purged
+
+
+def discard_abandoned_drafts(now: datetime | None = None, *, days: int | None = None) -> int:
+    """Delete drafts untouched for the retention period, their photos with them; return how many.
+
+    A draft's session may still point at it: the citizen is then simply offered a new start.
+    """
+    now = now or timezone.now()
+    days = settings.VSSID_DRAFT_RETENTION_DAYS if days is None else days
+    untouched_since = now - timedelta(days=days)
+    abandoned = Q(status=Declaration.Status.DRAFT, updated_at__lte=untouched_since)
+    discarded = 0
+    for pk in _candidates(abandoned):
+        with transaction.atomic():
+            declaration = _claim(pk)
+            # Checked again once held: the citizen may have come back meanwhile.
+            if declaration is None or not declaration.is_draft or declaration.updated_at > untouched_since:
+                continue
+            photos = [photo for photo in (getattr(declaration, name) for name in PHOTO_FIELDS) if photo is not None]
+            declaration_services.discard_draft(declaration)
+            for photo in photos:
+                photo_services.delete_photo(photo)
+            discarded += 1
+    if discarded:
+        log.info("%d abandoned drafts discarded", discarded)
+    return discarded

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from vssid.core.fields import EncryptedTextField
+
 
 class OfficerProfile(models.Model):
     class Role(models.TextChoices):
@@ -160,8 +162,9 @@ class Correction(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="corrections")
     field = models.CharField(max_length=30)
-    declared_value = models.CharField(max_length=200)  # dates as YYYY-MM-DD
-    corrected_value = models.CharField(max_length=200)
+    # Dates as YYYY-MM-DD. Encrypted at rest: an ID number may be among them.
+    declared_value = EncryptedTextField(max_length=200, label="desk.correction.declared_value")
+    corrected_value = EncryptedTextField(max_length=200, label="desk.correction.corrected_value")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["decision", "field"], name="desk_one_correction_per_field")]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from vssid.cards import bhxh, identity
 from vssid.cards.errors import InvalidValue
 from vssid.cards.text import compact_code, fold, normalize_text
+from vssid.core.fields import match
 from vssid.declarations.models import Declaration
 from vssid.declarations.reference import normalize_reference_code
 from vssid.registry import selectors as registry
@@ -122,10 +123,11 @@ def search(officer: OfficerProfile, terms: list[SearchTerm]) -> list[SearchHit]:
         if term.kind == NAME:
             ids = _ids_by_folded_name(scope, term.value)
             matching = scope.filter(pk__in=ids)
-        else:
-            column = {REFERENCE: "reference_code", SOCIAL_INSURANCE_NUMBER: "social_insurance_number",
-                      ID_NUMBER: "id_document_number"}[term.kind]
-            matching = scope.filter(**{column: term.value})
+        elif term.kind == REFERENCE:
+            matching = scope.filter(reference_code=term.value)
+        else:  # encrypted: found through its fingerprint
+            column = {SOCIAL_INSURANCE_NUMBER: "social_insurance_number", ID_NUMBER: "id_document_number"}[term.kind]
+            matching = scope.filter(match(Declaration, column, term.value))
         for declaration in matching.select_related("office")[:SEARCH_LIMIT]:
             hits.setdefault(declaration.pk, SearchHit(declaration)).matched.add(term.kind)
     return sorted(
@@ -212,7 +214,7 @@ def warnings_for(declaration: Declaration, officer: OfficerProfile,
         value = getattr(declaration, name)
         if not value:
             continue
-        others = Declaration.objects.filter(**{name: value}, status=Declaration.Status.SUBMITTED).exclude(
+        others = Declaration.objects.filter(match(Declaration, name, value), status=Declaration.Status.SUBMITTED).exclude(
             pk=declaration.pk)
         count = others.count()
         if count:
@@ -228,9 +230,10 @@ def _account_warnings(declaration: Declaration) -> list[Warning]:
 
     accounts = CitizenAccount.objects.exclude(declaration_id=declaration.pk)
     checks = (
-        ("social_insurance_number", Q(username=declaration.social_insurance_number)),
-        ("id_document_number", Q(declaration__id_document_number=declaration.id_document_number)),
-        ("mobile_phone", Q(declaration__mobile_phone=declaration.mobile_phone)),
+        ("social_insurance_number", match(CitizenAccount, "username", declaration.social_insurance_number)),
+        ("id_document_number", match(Declaration, "id_document_number", declaration.id_document_number,
+                                     prefix="declaration__")),
+        ("mobile_phone", match(Declaration, "mobile_phone", declaration.mobile_phone, prefix="declaration__")),
     )
     warnings = []
     for name, same in checks:

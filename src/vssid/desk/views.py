@@ -30,7 +30,7 @@ from vssid.declarations.forms import OfficeForm
 from vssid.declarations.models import Declaration
 from vssid.photos.errors import PhotoRejected
 from vssid.photos.models import Photo
-from vssid.photos.selectors import PHOTO_CONTENT_TYPE, open_photo
+from vssid.photos.selectors import PHOTO_CONTENT_TYPE, open_photo, sealed_photo_link
 from vssid.places import selectors as places
 
 from . import audit, officers, permissions, presenters, selectors, services
@@ -161,7 +161,7 @@ def search(request):
     return render(request, "desk/search.html", {
         "form": form, "hits": hits, "searched": searched,
         "page_errors": [("id_photo", scan_error)] if scan_error else form.summary() if form.is_bound else [],
-    })
+    }, status=422 if scan_error or (form.is_bound and "photo" in form.errors) else 200)  # a refused upload
 
 
 def _text_of_scanned_photo(upload) -> tuple[str, str | None]:
@@ -196,9 +196,24 @@ def declaration(request, pk):
         "comparison_rows": presenters.comparison_rows(d, comparison),
         "warnings": [(w, presenters.warning_text(w)) for w in warnings],
         "decision": selectors.decision_of(d),
-        "photos": [(kind, label, getattr(d, f"{kind}_id"), getattr(d, kind)) for kind, label in presenters.photo_kinds()],
+        "photos": _photos_with_links(request, d),
         "can_decide": d.status == Declaration.Status.SUBMITTED,
     })
+
+
+def _photos_with_links(request, d) -> list[tuple]:
+    """(kind, label, photo id, photo, sealed link or None) of the three photos. A link is as good as
+    the picture for whoever holds it, so issuing one is audited as viewing the photo, like the
+    streaming view below (which audits again if the browser falls back to it)."""
+    photos = []
+    for kind, label in presenters.photo_kinds():
+        picture: Photo | None = getattr(d, kind)
+        link = sealed_photo_link(picture) if picture is not None else None
+        if link is not None:
+            audit.record(audit.Action.VIEW_PHOTO, officer=request.officer, declaration=d, client=_client(request),
+                         detail=f"kind:{kind}")
+        photos.append((kind, label, getattr(d, f"{kind}_id"), picture, link))
+    return photos
 
 
 @officer_required
@@ -337,7 +352,7 @@ def assisted_step(request, pk, slug):
     return _render_step(request, step, d, form=form, layout=presenters.form_layout(form), notice=notice)
 
 
-def _render_step(request, step, d, **context):
+def _render_step(request, step, d, *, status=200, **context):
     previous = steps.previous_before(step)
     back_url = (reverse("desk:assisted-check", kwargs={"pk": d.pk}) if request.GET.get("next") == "check"
                 else reverse("desk:assisted-step", kwargs={"pk": d.pk, "slug": previous.slug}) if previous
@@ -345,7 +360,7 @@ def _render_step(request, step, d, **context):
     return render(request, "desk/assisted/step.html", {
         "step": step, "declaration": d, "back_url": back_url, "step_number": steps.STEPS.index(step) + 1,
         "step_count": len(steps.STEPS), **context,
-    })
+    }, status=status)
 
 
 def _assisted_photos(request, step, d):
@@ -371,7 +386,7 @@ def _assisted_photos(request, step, d):
         if slot.accepted:
             slot.preview_url = (reverse("desk:photo", kwargs={"pk": d.pk, "kind": slot.kind})
                                 + f"?v={getattr(d, slot.kind + '_id')}")
-    return _render_step(request, step, d, slots=slots,
+    return _render_step(request, step, d, slots=slots, status=422 if errors else 200,
                         page_errors=[(f"id_{kind}", message) for kind, message in errors.items()])
 
 

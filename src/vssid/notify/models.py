@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from vssid.core.fields import EncryptedTextField
+
 
 class OutboundEmail(models.Model):
     class Purpose(models.TextChoices):
@@ -26,7 +28,7 @@ class OutboundEmail(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     purpose = models.CharField(max_length=40, choices=Purpose.choices)
-    to_address = models.EmailField(max_length=254)
+    to_address = EncryptedTextField(max_length=254, label="notify.outboundemail.to_address")
     # Subjects carry the reference code, never personal data.
     subject = models.CharField(max_length=255)
     language = models.CharField(max_length=8, default="vi")
@@ -93,9 +95,10 @@ class OutboundSms(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     purpose = models.CharField(max_length=40, choices=Purpose.choices)
-    to_number = models.CharField(max_length=16, help_text="E.164, +84…")
+    to_number = EncryptedTextField(max_length=16, help_text="E.164, +84…", label="notify.outboundsms.to_number")
     # Empty for the purposes whose text carries a secret: composed at send time (see above).
-    body = models.TextField(blank=True)
+    # Encrypted like the number: a reminder names the office and the day of the visit.
+    body = EncryptedTextField(blank=True, label="notify.outboundsms.body")
     # What the SMS is about (a declaration, an account, a reset request): a plain UUID, not a
     # foreign key, for the same reasons as OutboundEmail.declaration_id.
     object_id = models.UUIDField()

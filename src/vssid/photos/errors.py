@@ -36,6 +36,9 @@ class RejectionCode(enum.StrEnum):
     SEVERAL_FACES = "several_faces"
     SAME_AS_FRONT = "same_as_front"  # the back, uploaded after the front, is the front again
     SAME_AS_BACK = "same_as_back"  # the front, uploaded (again) after the back, is the back
+    # Not the picture's fault: the storage refused the file (disk full, unreachable). Nothing was
+    # kept; the same photo will do once it works again.
+    NOT_STORED = "not_stored"
 
 
 # %(photo)s is the kind's label ("Ảnh mặt trước giấy tờ"); other placeholders come from the check.
@@ -61,6 +64,10 @@ MESSAGES: Mapping[RejectionCode, str] = {
     ),
     RejectionCode.SAME_AS_FRONT: _("Ảnh mặt sau giống hệt ảnh mặt trước – hãy chụp mặt sau của giấy tờ"),
     RejectionCode.SAME_AS_BACK: _("Ảnh mặt trước giống hệt ảnh mặt sau – hãy chụp mặt trước của giấy tờ"),
+    RejectionCode.NOT_STORED: _(
+        "%(photo)s chưa lưu được vì hệ thống đang gặp sự cố (ảnh không có lỗi) – hãy tải lên lại sau ít "
+        "phút. Thông tin và ảnh đã gửi trước đó vẫn được giữ"
+    ),
 }
 
 

@@ -3,6 +3,8 @@ import uuid
 
 from django.db import models
 
+from vssid.core.fields import KeyHeaderField
+
 from .kinds import PhotoKind
 
 
@@ -13,6 +15,10 @@ class Photo(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Name inside the "private" storage; never a URL. Random, and unrelated to `id`.
     storage_name = models.CharField(max_length=200)
+    # The file is the JPEG encrypted under its own data key, sealed here (selectors.open_photo);
+    # empty for a photo stored before encryption, whose file is the plain JPEG until
+    # `vssid keys rotate` encrypts it.
+    data_key = KeyHeaderField()
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     byte_size = models.PositiveIntegerField()

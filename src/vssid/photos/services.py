@@ -2,6 +2,8 @@
 
 The image work is in intake.py; this module adds the private storage and the Photo row, and keeps
 the two consistent (no row without a file; a file without a row is removed when the row fails).
+The file is the JPEG encrypted under a data key of its own (core.crypto), sealed in the row:
+a copy of the storage alone shows no picture.
 """
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ from typing import BinaryIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import transaction
 from django.utils import timezone
+
+from vssid.core import crypto
 
 from .errors import PhotoRejected, RejectionCode
 from .intake import prepare_photo
@@ -38,12 +43,16 @@ def store_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> Photo:
     """
     kind = PhotoKind(kind)
     prepared = prepare_photo(stream, kind)
+    photo_id = uuid.uuid4()
+    data_key, blob = crypto.encrypt_bytes(prepared.jpeg, label=photo_label(photo_id))
     storage = storages["private"]
-    name = storage.save(f"photos/{uuid.uuid4().hex}.jpg", ContentFile(prepared.jpeg))
+    name = _save_whole_or_nothing(storage, ContentFile(blob), kind)
     try:
         photo = Photo(
+            id=photo_id,
             kind=kind,
             storage_name=name,
+            data_key=data_key,
             width=prepared.width,
             height=prepared.height,
             byte_size=len(prepared.jpeg),
@@ -58,6 +67,57 @@ def store_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> Photo:
         storage.delete(name)
         raise
     return photo
+
+
+def photo_label(photo_id) -> str:
+    """What a photo's file is bound to: its row, so files swapped between rows are refused."""
+    return f"photos.photo|{photo_id}"
+
+
+def _new_file_name() -> str:
+    return f"photos/{uuid.uuid4().hex}.enc"
+
+
+def _save_whole_or_nothing(storage, content: ContentFile, kind: PhotoKind) -> str:
+    """Store the file under a new name, or raise PhotoRejected(NOT_STORED) leaving nothing behind.
+
+    A full disk fails mid-write and Django's file storage leaves the part written: it is removed
+    here, since no row will ever name it.
+    """
+    name = _new_file_name()
+    try:
+        return storage.save(name, content)
+    except OSError as failure:
+        try:
+            storage.delete(name)
+        except OSError:
+            pass  # not there, or the storage is down altogether: sweep_orphan_files() finishes it
+        raise PhotoRejected(RejectionCode.NOT_STORED, kind) from failure
+
+
+def encrypt_plain_photos() -> int:
+    """Encrypt the files of photos stored before encryption (no data key); returns how many.
+    Each is written under a new name, the row switched to it, then the plain file deleted.
+    Idempotent; ``vssid keys rotate`` runs it."""
+    storage = storages["private"]
+    done = 0
+    for photo_id in list(Photo.objects.filter(data_key="", purged_at__isnull=True).values_list("pk", flat=True)):
+        with transaction.atomic():
+            photo = Photo.objects.select_for_update().filter(pk=photo_id, data_key="", purged_at__isnull=True).first()
+            if photo is None:
+                continue
+            try:
+                with storage.open(photo.storage_name, "rb") as file:
+                    plain = file.read()
+            except FileNotFoundError:
+                continue  # nothing left to protect; purging will mark it
+            data_key, blob = crypto.encrypt_bytes(plain, label=photo_label(photo.pk))
+            old_name = photo.storage_name
+            photo.storage_name, photo.data_key = storage.save(_new_file_name(), ContentFile(blob)), data_key
+            photo.save(update_fields=["storage_name", "data_key"])
+            transaction.on_commit(lambda name=old_name: storage.delete(name))
+        done += 1
+    return done
 
 
 def hamming_distance(first_hex: str, second_hex: str) -> int:
@@ -95,6 +155,14 @@ def purge_photo(photo: Photo) -> None:
     storages["private"].delete(photo.storage_name)
     photo.purged_at = timezone.now()
     photo.save(update_fields=["purged_at"])
+
+
+def delete_photo(photo: Photo) -> None:
+    """Delete the picture and its row: a draft's photo that was replaced, or whose draft was
+    abandoned. Nothing was decided on it, so no fingerprint needs keeping."""
+    if not photo.is_purged:
+        storages["private"].delete(photo.storage_name)
+    photo.delete()
 
 
 def sweep_orphan_files(older_than: datetime.timedelta = datetime.timedelta(hours=1)) -> int:

@@ -13,6 +13,8 @@ the two. Every write path fills it: ``save()`` here, and the services' bulk writ
 from django.db import models
 
 from vssid.cards.text import fold
+from vssid.core import crypto
+from vssid.core.fields import EncryptedTextField, FingerprintField, with_fingerprints
 
 
 class InsuredPerson(models.Model):
@@ -35,9 +37,13 @@ class InsuredPerson(models.Model):
     province = models.ForeignKey(
         "places.Province", on_delete=models.PROTECT, db_index=False, related_name="+"
     )
-    # CCCD, CMND or passport number, normalised; empty when the record holds none.
-    id_number = models.CharField(max_length=20, blank=True)
-    phone = models.CharField(max_length=16, blank=True, help_text="E.164, +84…; empty when unknown")
+    # CCCD, CMND or passport number, normalised; empty when the record holds none. Encrypted at rest
+    # like the phone; the look-up compares the number's fingerprint. Not indexed: the look-up's index
+    # has already narrowed the rows to a handful. The phone is never searched, so it has none.
+    id_number = EncryptedTextField(max_length=20, blank=True, label="registry.insuredperson.id_number")
+    id_number_fingerprint = FingerprintField(source="id_number", kind=crypto.ID_NUMBER)
+    phone = EncryptedTextField(max_length=16, blank=True, help_text="E.164, +84…; empty when unknown",
+                               label="registry.insuredperson.phone")
 
     class Meta:
         indexes = [
@@ -53,7 +59,8 @@ class InsuredPerson(models.Model):
 
     def save(self, *args, **kwargs):
         self.full_name_folded = fold(self.full_name)
-        update_fields = kwargs.get("update_fields")
+        update_fields = with_fingerprints(InsuredPerson, kwargs.get("update_fields"))
         if update_fields is not None and "full_name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "full_name_folded"}
+            update_fields = {*update_fields, "full_name_folded"}
+        kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)

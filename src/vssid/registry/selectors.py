@@ -22,6 +22,7 @@ from datetime import date
 from django.db import connection
 
 from vssid.cards.text import fold
+from vssid.core.fields import fingerprint_of
 
 from .models import InsuredPerson
 
@@ -42,6 +43,10 @@ class LookupQuery:
     @property
     def full_name_folded(self) -> str:
         return fold(self.full_name)
+
+    @property
+    def id_number_fingerprint(self) -> str:
+        return fingerprint_of(InsuredPerson, "id_number", self.id_number)
 
     def person_key(self) -> str:
         """Who is being looked up, for the per-person rate limit (hashed by the limiter)."""
@@ -69,12 +74,13 @@ _TABLE = InsuredPerson._meta.db_table
 # the one typed, and records with a year only (stored as 1 January) of that year. A single OR (or
 # an IN on the date) lets PostgreSQL's planner apply the date as a filter after fetching every
 # namesake in the province instead.
-# `id_number = ''` is a record with no number on file; the other parameter is the typed number, or
-# '' again when the citizen has none.
+# The ID number is encrypted: its fingerprint is compared. `id_number_fingerprint = ''` is a record
+# with no number on file; the other parameter is the typed number's fingerprint, or '' again when
+# the citizen has none.
 _BRANCH = (
-    f"SELECT social_insurance_number, id_number FROM {_TABLE}"
+    f"SELECT social_insurance_number, id_number_fingerprint FROM {_TABLE}"
     " WHERE province_id = %s AND full_name_folded = %s AND date_of_birth = %s AND {year_only}"
-    " AND (id_number = '' OR id_number = %s)"
+    " AND (id_number_fingerprint = '' OR id_number_fingerprint = %s)"
 )
 _LOOKUP_SQL = (
     _BRANCH.format(year_only="NOT birth_year_only")
@@ -87,9 +93,10 @@ _LOOKUP_SQL = (
 def lookup_statement(query: LookupQuery) -> tuple[str, list]:
     """The SQL and parameters that fetch the rows the look-up decides between (see the module's rule)."""
     province, folded = query.province_code, query.full_name_folded
+    typed = query.id_number_fingerprint
     return _LOOKUP_SQL, [
-        province, folded, query.date_of_birth, query.id_number,
-        province, folded, date(query.date_of_birth.year, 1, 1), query.id_number,
+        province, folded, query.date_of_birth, typed,
+        province, folded, date(query.date_of_birth.year, 1, 1), typed,
     ]
 
 
@@ -98,7 +105,8 @@ def lookup(query: LookupQuery) -> LookupResult:
     with connection.cursor() as cursor:
         cursor.execute(*lookup_statement(query))
         rows = cursor.fetchall()
-    same_number = [number for number, held in rows if query.id_number and held == query.id_number]
+    typed = query.id_number_fingerprint
+    same_number = [number for number, held in rows if typed and held == typed]
     none_held = [number for number, held in rows if not held]
     matches = same_number or none_held
     return LookupResult(matches[0]) if len(matches) == 1 else NO_SINGLE_MATCH

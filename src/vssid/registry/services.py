@@ -352,20 +352,26 @@ def load_demo_registry() -> UpsertCounts:
 
 DEFAULT_RATE_PER_CLIENT = "10/h"
 DEFAULT_RATE_PER_PERSON = "5/h"
+DEFAULT_RATE_PER_SESSION = "6/h"
 
 
-def look_up(query: selectors.LookupQuery, *, client: str) -> selectors.LookupResult:
-    """The citizen's look-up: counts the attempt per client and per person looked up, then reads.
+def look_up(query: selectors.LookupQuery, *, client: str, session: str | None = None) -> selectors.LookupResult:
+    """The citizen's look-up: counts the attempt per client, per person looked up and (on the web)
+    per browser session, then reads.
 
-    Raises ``core.ratelimit.RateLimited`` past either rate. Both counters are hit before the
+    Raises ``core.ratelimit.RateLimited`` past any rate. Both counters are hit before the
     registry is read, and the person's counter is keyed by what was typed, not by a record: being
     limited says nothing about whether the person exists. The web page and the API both call this.
     """
-    hit_all([
+    limits = [
         Limit("registry-lookup-client", client, getattr(settings, "VSSID_LOOKUP_RATE_PER_CLIENT", DEFAULT_RATE_PER_CLIENT)),
         Limit("registry-lookup-person", query.person_key(),
               getattr(settings, "VSSID_LOOKUP_RATE_PER_PERSON", DEFAULT_RATE_PER_PERSON)),
-    ])
+    ]
+    if session:
+        limits.append(Limit("registry-lookup-session", session,
+                            getattr(settings, "VSSID_LOOKUP_RATE_PER_SESSION", DEFAULT_RATE_PER_SESSION)))
+    hit_all(limits)
     result = selectors.lookup(query)
     # The outcome only: what was looked up is personal data and never reaches a log.
     log.info("registry look-up answered", extra={"single_match": result.found})

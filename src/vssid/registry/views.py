@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from vssid.core.ratelimit import RateLimited, client_address
+from vssid.core.security import session_subject
 from vssid.declarations import selectors as declaration_selectors
 from vssid.declarations import services as declaration_services
 from vssid.declarations import steps
@@ -38,7 +39,7 @@ def lookup(request):
     if not form.is_valid():
         return render(request, "registry/lookup.html", {**context, "form": form})
     try:
-        result = services.look_up(form.query(), client=client_address(request))
+        result = services.look_up(form.query(), client=client_address(request), session=session_subject(request))
     except RateLimited as limited:
         response = render(request, "registry/rate_limited.html", {
             **context, "minutes": max(1, math.ceil(limited.retry_after / 60)),

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         call_command("registry", "demo", stdout=self.stdout)
         worker = None
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "vssid", "db_worker"])
+            worker = subprocess.Popen([sys.executable, "-m", "vssid", "worker"])
             self.stdout.write("Job worker started.")
         shown_host = "localhost" if host in ("0.0.0.0", "::") else host
         self.stdout.write(self.style.SUCCESS(f"\n  Open http://{shown_host}:{port}/ in a browser.\n"))

@@ -1,4 +1,5 @@
-"""`vssid desk run-scheduled`: the desk's scheduled work, once (expiry, reminders, photo purge).
+"""`vssid desk run-scheduled`: the desk's scheduled work, once (expiry, reminders, photo purge,
+abandoned drafts, orphan files).
 
 Run it from cron every few minutes; several machines may run it at the same time (see desk/jobs.py).
 """
@@ -12,9 +13,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        actions.add_parser("run-scheduled", help="Expire overdue declarations, send reminders, purge old photos.")
+        actions.add_parser("run-scheduled", help="Expire overdue declarations, send reminders, purge old photos and abandoned drafts.")
 
     def handle(self, *args, action, **options):
         run = jobs.run_scheduled()
         self.stdout.write(f"{run.expired} declaration(s) expired, {run.reminded} reminder(s) queued, "
-                          f"photos of {run.purged} declaration(s) purged.")
+                          f"photos of {run.purged} declaration(s) purged, {run.drafts_discarded} abandoned "
+                          f"draft(s) discarded, {run.orphan_files_deleted} orphan file(s) deleted.")

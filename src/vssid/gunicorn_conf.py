@@ -1,0 +1,95 @@
+"""gunicorn's configuration for the web processes: `vssid web`, or
+`gunicorn -c python:vssid.gunicorn_conf vssid.wsgi`.
+
+Inside the package rather than at the repository root, because deployments install the package
+(the Dockerfile runs `pip install .`) and have no checkout to read a root file from; `python:`
+loads it by module name from wherever the package is. Every value comes from the environment
+(docs/deploy.md lists them).
+"""
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_env = os.environ.get
+
+bind = _env("GUNICORN_BIND") or f"{_env('HOST', '0.0.0.0')}:{_env('PORT', '8000')}"
+# Photo intake decodes and re-encodes images: CPU-bound work that holds the GIL, so processes
+# give the parallelism (one per core by default) and a few threads each cover the waits on the
+# database and the storage. The capacity plan in docs/deploy.md says how to size both.
+workers = int(_env("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
+threads = int(_env("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+# Three 10 MB photos on a slow phone link arrive through nginx, which buffers the whole body
+# first; gunicorn then only waits for the work itself.
+timeout = int(_env("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(_env("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(_env("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then so that a slow leak (image libraries) never grows unbounded; the
+# jitter keeps them from all restarting at once.
+max_requests = int(_env("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(_env("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# X-Forwarded-* are believed from the reverse proxy only: the same list the rate limits trust.
+forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS") or _env("VSSID_TRUSTED_PROXIES") or "127.0.0.1"
+# The worker heartbeat in memory, not on a container's overlay disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn 24+ opens a control socket in $HOME; systemd and containers manage it by signals, and
+# the service user's home may not be writable.
+control_socket_disable = True
+
+# The application logs one JSON line per request with the route's name (vssid.core.observability),
+# so gunicorn's own access log, which would show raw paths (confirmation tokens are in paths) and
+# query strings, stays off; GUNICORN_ACCESS_LOG=- turns it on for debugging, without query strings.
+accesslog = _env("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'  # %(U)s: the path, no query
+# gunicorn's own lines (start, worker timeouts) in the application's format, redacted the same way.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"vssid": {"()": "vssid.core.logs.make_formatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "vssid", "stream": "ext://sys.stderr"}},
+    "loggers": {
+        "gunicorn.error": {"level": _env("LOG_LEVEL", "INFO"), "handlers": ["stderr"], "propagate": False},
+        # gunicorn writes access lines whenever a logging configuration is given: no handler, no line.
+        "gunicorn.access": {"level": "INFO", "handlers": ["stderr"] if accesslog else [], "propagate": False},
+    },
+    "root": {"level": "WARNING", "handlers": []},
+}
+
+# Metrics of all worker processes, added up at each scrape (vssid.core.metrics). Must be in the
+# environment before prometheus-client is first imported, which happens in the workers.
+if not _env("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(Path(tempfile.gettempdir()) / f"vssid-metrics-{os.getpid()}")
+
+
+def _running(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def on_starting(server):
+    """Forget the files of processes that have gone (an earlier run's workers), so that they are not
+    added up forever; a running db_worker sharing the folder (the systemd recipe) keeps its own."""
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in folder.glob("*.db"):  # e.g. counter_4021.db
+        if not _running(entry.stem.rpartition("_")[2]):
+            entry.unlink(missing_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the folder this configuration made up itself (not one given by the environment)."""
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    if folder.name == f"vssid-metrics-{os.getpid()}":
+        shutil.rmtree(folder, ignore_errors=True)

@@ -77,6 +77,6 @@ def test_the_watch_catches_an_inline_script(live_site, watched):
         s.textContent = "window.__ran = true";
         document.body.append(s);
     }""")
-    page.wait_for_function("window.__cspViolations.length > 0", timeout=5000)
+    page.wait_for_function("() => window.__cspViolations.length > 0", timeout=5000)
     assert page.evaluate("window.__ran === undefined")
     assert any(re.search(r"script-src", v) for v in page.violations())

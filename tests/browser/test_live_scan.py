@@ -49,20 +49,16 @@ def camera_video(tmp_path):
 
 
 @pytest.fixture
-def phone_with_camera(camera_video):
-    from playwright.sync_api import sync_playwright
-
+def phone_with_camera(playwright_driver, camera_video):
     who, video = camera_video
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ])
-        context = browser.new_context(viewport={"width": 360, "height": 800}, locale="vi-VN",
-                                      permissions=["camera"])
-        yield who, context.new_page()
-        context.close()
-        browser.close()
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=[
+        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ])
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="vi-VN", permissions=["camera"])
+    yield who, context.new_page()
+    context.close()
+    browser.close()
 
 
 def test_a_card_held_to_the_camera_fills_the_form_after_confirmation(live_site, phone_with_camera):

@@ -12,10 +12,13 @@ MESSAGE = "Mất kết nối mạng. Thông tin bạn vừa nhập vẫn còn tr
 
 
 def _wait_for_service_worker(page):
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    # Predicates are written as functions: Playwright evaluates a bare expression with eval(),
+    # which the site's CSP (no 'unsafe-eval') refuses.
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=15000)
     # Installed means precached: the offline page is in the cache before the network goes.
     page.wait_for_function(
-        "caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k).then(c => c.match('/ngoai-tuyen/')))))"
+        "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k).then(c => c.match('/ngoai-tuyen/')))))"
         ".then(found => found.some(Boolean))", timeout=15000)
 
 

@@ -34,6 +34,9 @@ class Command(BaseCommand):
         shown_host = "localhost" if host in ("0.0.0.0", "::") else host
         self.stdout.write(self.style.SUCCESS(f"\n  Open http://{shown_host}:{port}/ in a browser.\n"))
         self.stdout.write(f"  Emails are written to {settings.EMAIL_FILE_PATH}\n")
+        # A SIGTERM (a service manager, a test harness) ends the process without unwinding, which
+        # would leave the worker running on its own: turn it into an exit that runs the finally.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
         finally:

@@ -26,18 +26,14 @@ import json
 import os
 import platform
 import random
-import re
 import statistics
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-DOCS = ROOT / "docs" / "benchmarks.md"
-SERVER_URL = "postgres://postgres@127.0.0.1:5432"
+from common import (OUT, SERVER_URL, UNLIMITED, add_docs_arguments, markdown_table, percentile, render_saved,
+                    write_docs)
+
 DATABASE = "vssid_bench_enumeration"
-UNLIMITED = "1000000000/h"
 PASSWORD = "Hoa-sen-mua-he-2025"
 
 os.environ.update({
@@ -163,11 +159,6 @@ def _scenarios(account, rng):
     }
 
 
-def _percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
 def measure(rounds: dict[str, int], seed: int) -> dict:
     account = _setup()
     rng = random.Random(seed)
@@ -186,13 +177,19 @@ def measure(rounds: dict[str, int], seed: int) -> dict:
                 if side == "known":
                     cleanup()
         results[name] = {
-            side: {"n": len(values), "median_ms": statistics.median(values), "p95_ms": _percentile(values, 0.95)}
+            side: {"n": len(values), "median_ms": statistics.median(values), "p95_ms": percentile(values, 0.95)}
             for side, values in timings.items()
         }
         print(f"{name:30} known {results[name]['known']['median_ms']:7.2f} / {results[name]['known']['p95_ms']:7.2f} ms"
               f"   unknown {results[name]['unknown']['median_ms']:7.2f} / {results[name]['unknown']['p95_ms']:7.2f} ms"
               "   (median / p95)")
     return results
+
+
+def _table_row(name: str, known: dict, unknown: dict) -> list[str]:
+    return [name, str(known["n"]), f"{known['median_ms']:.2f} ms", f"{known['p95_ms']:.2f} ms",
+            f"{unknown['median_ms']:.2f} ms", f"{unknown['p95_ms']:.2f} ms",
+            f"{known['median_ms'] - unknown['median_ms']:+.2f} ms"]
 
 
 def render_docs(report: dict) -> str:
@@ -206,15 +203,10 @@ def render_docs(report: dict) -> str:
         "share of what a client would see; the network adds its own jitter on top. The machine was shared: its "
         f"1-minute load average was {report['load_before']:.1f} at the start and {report['load_after']:.1f} at the end.",
         "",
-        "| endpoint | requests each | known: median | known: p95 | unknown: median | unknown: p95 | median difference |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        *markdown_table(["endpoint", "requests each", "known: median", "known: p95", "unknown: median",
+                         "unknown: p95", "median difference"],
+                        (_table_row(name, **sides) for name, sides in report["results"].items())),
     ]
-    for name, sides in report["results"].items():
-        known, unknown = sides["known"], sides["unknown"]
-        lines.append(
-            f"| {name} | {known['n']} | {known['median_ms']:.2f} ms | {known['p95_ms']:.2f} ms | "
-            f"{unknown['median_ms']:.2f} ms | {unknown['p95_ms']:.2f} ms | "
-            f"{known['median_ms'] - unknown['median_ms']:+.2f} ms |")
     lines += [
         "",
         "Known means an existing account with a wrong password (login) or an existing account (reset request); "
@@ -231,24 +223,14 @@ def render_docs(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(section: str) -> None:
-    """Replace the "## Enumeration" section of docs/benchmarks.md (or add it), leaving the others alone."""
-    text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(r"^## Enumeration\n.*?(?=^## |\Z)", re.M | re.S)
-    text = pattern.sub(lambda _m: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=300, help="pairs per endpoint (logins: a third of it)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--write-docs", action="store_true")
-    parser.add_argument("--render-only", action="store_true",
-                        help="measure nothing: rewrite the docs section from bench/out/enumeration.json")
+    add_docs_arguments(parser, "enumeration")
     args = parser.parse_args()
     if args.render_only:
-        write_docs(render_docs(json.loads((OUT / "enumeration.json").read_text(encoding="utf-8"))))
+        render_saved("enumeration", render_docs)
         return
 
     import redis

@@ -48,13 +48,10 @@ from functools import lru_cache
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-DOCS = ROOT / "docs" / "benchmarks.md"
-SERVER_URL = "postgres://postgres@127.0.0.1:5432"
+from common import OUT, ROOT, SERVER_URL, UNLIMITED, add_docs_arguments, percentile, render_saved, write_docs
+
 DATABASE = "vssid_bench"
 REDIS_URL = "redis://127.0.0.1:6379/14"
-UNLIMITED = "1000000000/h"
 FORM = "application/x-www-form-urlencoded"
 # A fixed "today", so the generated people (and their ages) never change.
 GENERATED_ON = date(2025, 7, 1)
@@ -222,11 +219,6 @@ def sample_queries(size: int, count: int, rng: random.Random) -> list[tuple[sele
         queries.append((selectors.LookupQuery(province, typed, born, id_number), hit))
     rng.shuffle(queries)
     return queries
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def time_selector(queries) -> dict:
@@ -569,17 +561,6 @@ def goal_notes(results: dict) -> list[str]:
     return notes
 
 
-def write_docs(section: str) -> None:
-    """Replace the "## Look-up" section of docs/benchmarks.md (or add it), leaving the others alone."""
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\nFigures printed by the scripts in `bench/`.\n"
-    pattern = re.compile(r"^## Look-up\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,10000000", help="registry sizes, ascending, comma-separated")
@@ -591,13 +572,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--load-workers", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep rows already in the table (same generator)")
-    parser.add_argument("--write-docs", action="store_true")
-    parser.add_argument("--render-only", action="store_true",
-                        help="measure nothing: rewrite the docs section from bench/out/lookup.json")
+    add_docs_arguments(parser, "lookup")
     args = parser.parse_args()
     if args.render_only:
-        write_docs(render_docs(json.loads((OUT / "lookup.json").read_text(encoding="utf-8"))))
-        print(f"Written to {DOCS.relative_to(ROOT)}")
+        render_saved("lookup", render_docs)
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -640,7 +618,6 @@ def main() -> None:
     (OUT / "lookup.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     if args.write_docs:
         write_docs(render_docs(results))
-        print(f"Written to {DOCS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import json
 import os
 import platform
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -38,10 +37,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+from common import OUT, ROOT, add_docs_arguments, markdown_table, render_saved, write_docs
+
 PHOTOS = OUT / "scan"
-DOCS = ROOT / "docs" / "benchmarks.md"
 sys.path.insert(0, str(ROOT))  # tests.support: the shared image builders
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vssid.settings")
 
@@ -254,31 +252,23 @@ def machine() -> dict:
 def table(report: dict) -> str:
     total = report["count"]
     half = total // 2
-    lines = [
-        "| reader | decoded | 1600 × 1200 | 12 MP | median ms / photo | median ms, 1600 × 1200 | median ms, 12 MP | slowest ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, result in report["results"].items():
-        lines.append(
-            f"| {name} | {result['decoded']}/{total} ({result['decoded'] / total:.1%}) | {result['decoded_1600']}/{half} "
-            f"| {result['decoded_12mp']}/{half} | {result['median_ms']:.0f} | {result['median_ms_1600']:.0f} "
-            f"| {result['median_ms_12mp']:.0f} | {result['max_ms']:.0f} |"
-        )
-    return "\n".join(lines)
+    return "\n".join(markdown_table(
+        ["reader", "decoded", "1600 × 1200", "12 MP", "median ms / photo", "median ms, 1600 × 1200",
+         "median ms, 12 MP", "slowest ms"],
+        ([name, f"{result['decoded']}/{total} ({result['decoded'] / total:.1%})", f"{result['decoded_1600']}/{half}",
+          f"{result['decoded_12mp']}/{half}", f"{result['median_ms']:.0f}", f"{result['median_ms_1600']:.0f}",
+          f"{result['median_ms_12mp']:.0f}", f"{result['max_ms']:.0f}"]
+         for name, result in report["results"].items())))
 
 
 def memory_table(report: dict) -> str:
-    lines = [
-        "| 12 MP photo | ours: peak RSS | ours: for the photo | plain zxing-cpp: peak RSS | plain zxing-cpp: for the photo |",
-        "|---|---:|---:|---:|---:|",
-    ]
+    rows = []
     for label, figures in report["memory"].items():
         ours, plain = figures["ours"], figures["plain zxing-cpp"]
-        lines.append(
-            f"| {label} | {ours['peak_mb']:.0f} MB | +{ours['increment_mb']:.0f} MB "
-            f"| {plain['peak_mb']:.0f} MB | +{plain['increment_mb']:.0f} MB |"
-        )
-    return "\n".join(lines)
+        rows.append([label, f"{ours['peak_mb']:.0f} MB", f"+{ours['increment_mb']:.0f} MB",
+                     f"{plain['peak_mb']:.0f} MB", f"+{plain['increment_mb']:.0f} MB"])
+    return "\n".join(markdown_table(["12 MP photo", "ours: peak RSS", "ours: for the photo", "plain zxing-cpp: peak RSS",
+                                     "plain zxing-cpp: for the photo"], rows))
 
 
 def goals(report: dict) -> list[str]:
@@ -345,32 +335,18 @@ def render_docs(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
-    """Replace the "## Scanning" section of docs/benchmarks.md (or add it), leaving the others alone."""
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\nFigures printed by the scripts in `bench/`.\n"
-    pattern = re.compile(r"^## Scanning\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _match: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=80, help="photos to generate (at least 40; half are 12 MP)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes generating photos")
-    parser.add_argument("--write-docs", action="store_true")
-    parser.add_argument("--render-only", action="store_true",
-                        help="measure nothing: rewrite the docs section from bench/out/scan.json")
+    add_docs_arguments(parser, "scan")
     parser.add_argument("--memory-probe", nargs=2, metavar=("READER", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_probe:
         memory_probe(*args.memory_probe)
         return
     if args.render_only:
-        write_docs(render_docs(json.loads((OUT / "scan.json").read_text(encoding="utf-8"))))
-        print(f"Written to {DOCS.relative_to(ROOT)}")
+        render_saved("scan", render_docs)
         return
     if args.count < 40:
         parser.error("--count must be at least 40")
@@ -402,7 +378,6 @@ def main() -> None:
     print("\n".join(goals(report)))
     if args.write_docs:
         write_docs(render_docs(report))
-        print(f"Written to {DOCS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,14 @@ def _private_storage(settings, tmp_path):
 
 
 @pytest.fixture
+def test_office(db):
+    """An office of the tests' own province, there whatever a transactional test flushed."""
+    from tests.support.places import make_test_office
+
+    return make_test_office()
+
+
+@pytest.fixture
 def demo_people(db):
     """The demo registry's featured people in the test database: the flow's citizen (Trần Thị Bình,
     0123456789) is among them, as a real person is in BHXH's records, so a submission passes the

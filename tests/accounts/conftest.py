@@ -8,7 +8,6 @@ import socket
 
 import pytest
 
-from tests.support.places import make_test_office
 from aiosmtpd.controller import Controller
 from django.core.cache import caches
 from django.core.management import call_command
@@ -49,14 +48,6 @@ def _clean_counters_and_outboxes(db, settings, tmp_path):
 @pytest.fixture
 def person() -> dict:
     return dict(PERSON)
-
-
-@pytest.fixture
-def test_office(db):
-    return make_test_office(
-        latitude=10.77, longitude=106.7, commune="Bến Thành Thử", office="BHXH cơ sở Bến Thành Thử",
-        address="Số 117 đường Nguyễn Đình Chiểu", opening_hours="Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00", phone="028 3930 0000",
-    )
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_the_history_tells_the_declaration_s_story_in_order(account_in_use, clie
 
     local_submitted = timezone.localtime(account.declaration.submitted_at).strftime("%H:%M %d/%m/%Y")
     assert entries[0] == (f"{local_submitted} – Gửi tờ khai đăng ký giao dịch điện tử "
-                          "(Mã hồ sơ K7Q4-M2XA-9E – nơi tiếp nhận: BHXH cơ sở Bến Thành Thử)")
+                          "(Mã hồ sơ K7Q4-M2XA-9E – nơi tiếp nhận: Bảo hiểm xã hội cơ sở Bến Thành Thử)")
     titles = [entry.split(" – ", 1)[1] for entry in entries]
     assert titles[1:] == [
         "Cơ quan BHXH duyệt tờ khai, tài khoản được kích hoạt",

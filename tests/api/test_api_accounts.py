@@ -15,7 +15,6 @@ from tests.accounts.conftest import (  # noqa: F401 - fixtures
     activate,
     make_declaration,
     run_worker,
-    test_office,
     with_one_time_password,
 )
 from tests.accounts.sms_provider import sms_provider  # noqa: F401 - a fixture
@@ -74,7 +73,7 @@ def test_activation_first_login_forced_change_and_account_data(activate, run_wor
     assert data["date_of_birth"] == "1995-04-12"
     assert data["mobile_phone"] == "0912 *** 678" and "345" not in data["mobile_phone"]
     assert data["email"] == PERSON["email"]
-    assert data["office"]["name"] == "BHXH cơ sở Bến Thành Thử"
+    assert data["office"]["name"] == "Bảo hiểm xã hội cơ sở Bến Thành Thử"
     assert data["must_change_password"] is False
     titles = [event["title"] for event in data["history"]]
     assert titles[0] == "Gửi tờ khai đăng ký giao dịch điện tử"

@@ -4,18 +4,20 @@ import base64
 import io
 import os
 from datetime import date
+from importlib import import_module
 
 import pytest
 from django.core.exceptions import FieldError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
 from tests.support import images
 from vssid.accounts.models import CitizenAccount
 from vssid.accounts.services import find_account
-from vssid.core import crypto, reencrypt
+from vssid.core import crypto
 from vssid.declarations.models import Declaration
 from vssid.notify.models import OutboundSms
 from vssid.photos.models import Photo
@@ -135,12 +137,17 @@ def everything_reads(declaration_pk, photo_pk, jpeg: bytes):
     assert person.social_insurance_number == NUMBER
 
 
-def test_rotation_re_seals_everything_under_the_new_key(under_key_a, demo_people, capsys):
+def make_citizen_with_photo() -> tuple[Declaration, Photo, bytes]:
+    """A declaration, its account and a stored portrait (with the JPEG it opens to)."""
     declaration = make_declaration()
     CitizenAccount.objects.create(username=NUMBER, declaration=declaration, password="!")
     photo = store_photo(images.make_portrait_jpeg(), "portrait")
     with open_photo(photo) as file:
-        jpeg = file.read()
+        return declaration, photo, file.read()
+
+
+def test_rotation_re_seals_everything_under_the_new_key(under_key_a, demo_people, capsys):
+    declaration, photo, jpeg = make_citizen_with_photo()
     blob_before = stored_bytes(photo)
 
     # Step 1: the new key goes first, the old one stays to open what it sealed.
@@ -173,11 +180,7 @@ def test_rotation_re_seals_everything_under_the_new_key(under_key_a, demo_people
 
 
 def test_refingerprinting_after_a_fingerprint_key_change_restores_every_look_up(settings, demo_people, capsys):
-    declaration = make_declaration()
-    CitizenAccount.objects.create(username=NUMBER, declaration=declaration, password="!")
-    photo = store_photo(images.make_portrait_jpeg(), "portrait")
-    with open_photo(photo) as file:
-        jpeg = file.read()
+    declaration, photo, jpeg = make_citizen_with_photo()
 
     settings.VSSID_FINGERPRINT_KEY = crypto.generate_fingerprint_key()
     assert find_account(NUMBER) is None  # the stored fingerprints are of the old key
@@ -188,7 +191,7 @@ def test_refingerprinting_after_a_fingerprint_key_change_restores_every_look_up(
 
 
 def test_rows_written_before_encryption_are_encrypted_and_fingerprinted(demo_people):
-    declaration = make_declaration()
+    declarations = [make_declaration() for _ in range(3)]  # more than one batch of 2
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:  # as the rows were before the migration
         cursor.execute(
@@ -197,15 +200,18 @@ def test_rows_written_before_encryption_are_encrypted_and_fingerprinted(demo_peo
             " mobile_phone_fingerprint = '', social_insurance_number_fingerprint = ''",
             [ID_NUMBER, PHONE, EMAIL, STREET, NUMBER])
 
-    assert reencrypt.encrypt_plaintext(Declaration, batch_size=2) == 8
-    assert reencrypt.encrypt_plaintext(Declaration) == 0  # idempotent
+    # What the migration that encrypted the declarations runs, as it declares it.
+    encrypt_columns = import_module("vssid.declarations.migrations.0004_encrypt_personal_data").COLUMNS
+    assert encrypt_columns.encrypt_rows(apps, batch_size=2) == 3 * 8
+    assert encrypt_columns.encrypt_rows(apps) == 0  # idempotent
 
-    assert ID_NUMBER not in raw_row(Declaration, declaration.pk)
-    assert Declaration.objects.get(pk=declaration.pk).address_street == STREET
-    assert Declaration.objects.filter(mobile_phone_fingerprint=crypto.fingerprint(crypto.PHONE, PHONE)).exists()
+    for declaration in declarations:
+        assert ID_NUMBER not in raw_row(Declaration, declaration.pk)
+        assert Declaration.objects.get(pk=declaration.pk).address_street == STREET
+    assert Declaration.objects.filter(mobile_phone_fingerprint=crypto.fingerprint(crypto.PHONE, PHONE)).count() == 3
     # The migration's way back.
-    assert reencrypt.decrypt_to_plaintext(Declaration) == 5
-    assert ID_NUMBER in raw_row(Declaration, declaration.pk)
+    assert encrypt_columns.decrypt_rows(apps, batch_size=2) == 3 * 5
+    assert all(ID_NUMBER in raw_row(Declaration, declaration.pk) for declaration in declarations)
 
 
 def test_photos_stored_before_encryption_read_plain_until_rotation_encrypts_them(django_capture_on_commit_callbacks):

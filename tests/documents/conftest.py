@@ -3,17 +3,7 @@ import datetime
 
 import pytest
 
-from tests.support.places import make_test_office
-
 from vssid.declarations.models import Declaration
-
-
-@pytest.fixture
-def test_office(db):
-    return make_test_office(
-        latitude=21.01, longitude=105.82, commune="Đống Đa Thử", office="Bảo hiểm xã hội cơ sở Đống Đa Thử",
-        address="Số 8 phố Trần Hữu Tước", opening_hours="Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:30–16:30", phone="024 3851 0000",
-    )
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from django.utils import timezone
 from tests.api.helpers import App
 from tests.support.flow import Citizen
 from tests.support.gateways import MailServer, SmsProvider
-from tests.support.places import make_test_office
 from tests.support.processes import database_url_of, free_port, service_env, start_worker
 from vssid.declarations.models import Declaration
 from vssid.notify.services import queue_declaration_email
@@ -37,24 +36,16 @@ def database_task_backend(settings):
 
 
 @pytest.fixture
-def office(db):
-    return make_test_office(
-        latitude=21.03, longitude=105.85, commune="Hàng Trống Thử", office="Bảo hiểm xã hội cơ sở Hàng Trống Thử",
-        address="Số 8 phố Lý Quốc Sư", opening_hours="Thứ Hai – Thứ Sáu, 7:30–17:00", phone="024 3825 0000",
-    )
-
-
-@pytest.fixture
 def citizen():
     return CITIZEN
 
 
 @pytest.fixture
-def registered(office):
+def registered(test_office):
     """The citizen is in BHXH's records, as a real applicant is; returns the office of the flow."""
     upsert_records([PersonRecord(CITIZEN.social_insurance_number, CITIZEN.full_name, datetime.date(1990, 3, 15),
                                  False, "female", "99", CITIZEN.id_document_number, "+84912345678")])
-    return office
+    return test_office
 
 
 @pytest.fixture
@@ -77,7 +68,7 @@ def api_draft(registered):
 
 
 @pytest.fixture
-def submit(office):
+def submit(test_office):
     """Make a submitted declaration and owe its notices, as ``submit_declaration`` does in its
     transaction (the step rules and photos are other tests' business)."""
     numbers = itertools.count(1)
@@ -89,9 +80,9 @@ def submit(office):
                 status=Declaration.Status.SUBMITTED, full_name="Phạm Văn Thử", date_of_birth=datetime.date(1988, 4, 9),
                 sex=Declaration.Sex.MALE, id_document_type=Declaration.DocumentType.CCCD,
                 id_document_number=f"0010880{n:05d}", social_insurance_number=f"01234{n:05d}",
-                address_province=office.province, address_commune=office.commune, address_street="Số 1 phố Thử",
+                address_province=test_office.province, address_commune=test_office.commune, address_street="Số 1 phố Thử",
                 mobile_phone=f"+849120{n:05d}", email=f"thu{n}@example.vn" if email else "", email_declaration=email,
-                office=office, reference_code=f"F{n:09d}", confirmation_token=secrets.token_urlsafe(32),
+                office=test_office, reference_code=f"F{n:09d}", confirmation_token=secrets.token_urlsafe(32),
                 submitted_at=timezone.now(), visit_due_date=timezone.localdate() + datetime.timedelta(days=30),
             )
             if email:

@@ -32,14 +32,49 @@ def retry_pending() -> str:
     return out.getvalue()
 
 
+def recover_after_the_leases(run_worker) -> str:
+    """What cron does once the leases are over: re-queue the abandoned jobs, then run them.
+    Returns what the re-queuing printed."""
+    with after_the_leases():
+        printed = retry_pending()
+        run_worker()
+    return printed
+
+
+def worker_held_at(gateway, worker_process, *, accept_first: bool):
+    """A `vssid worker` subprocess whose next delivery ``gateway`` is holding (``accept_first``:
+    the gateway took the message before holding it); returns (the hold, the worker)."""
+    held = gateway.hold_next(accept_first=accept_first)
+    worker = worker_process()
+    wait_until(held.arrived.is_set, what=f"the worker's delivery at the {type(gateway).__name__}",
+               explain=worker.output)
+    return held, worker
+
+
+def kill_worker_held_at(gateway, worker_process, *, accept_first: bool, accept_on_release: bool = True) -> None:
+    """A `vssid worker` subprocess killed (SIGKILL) while ``gateway`` holds its delivery, which the
+    gateway then lets go of: taken, unless ``accept_on_release`` is false."""
+    held, worker = worker_held_at(gateway, worker_process, accept_first=accept_first)
+    worker.signal(signal.SIGKILL)
+    worker.wait()
+    held.release(accept=accept_on_release)
+
+
+def running_job(*, worker_ids: list[str], started_at=None, args=()) -> DBTaskResult:
+    """An SMS delivery job as its workers left it: running, started a while ago unless told."""
+    return DBTaskResult.objects.create(
+        args_kwargs={"args": list(args), "kwargs": {}}, task_path="vssid.notify.tasks.deliver_sms",
+        backend_name="default", run_after=timezone.now(), status="RUNNING", worker_ids=worker_ids,
+        started_at=started_at or timezone.now() - workers.JOB_LEASE * 2,
+    )
+
+
 def test_sigterm_lets_the_worker_finish_the_message_it_is_sending_then_exit_0(
         submit, mail_server, sms_provider, worker_process):
     mail_server.start()
     sms_provider.start()
     declaration = submit(email=False)
-    held = sms_provider.hold_next(accept_first=False)
-    worker = worker_process()
-    wait_until(held.arrived.is_set, what="the worker's request at the provider", explain=worker.output)
+    held, worker = worker_held_at(sms_provider, worker_process, accept_first=False)
 
     worker.signal(signal.SIGTERM)
     worker.wait_for_output("shutting down gracefully")
@@ -68,20 +103,13 @@ def test_a_worker_killed_mid_send_is_replaced_and_each_message_arrives_once(
     sms_provider.start()
     declaration = submit()
     # The email's job runs first; the server has its data but has not taken the message yet.
-    held = mail_server.hold_next(accept_first=False)
-    worker = worker_process()
-    wait_until(held.arrived.is_set, what="the worker's message at the SMTP server", explain=worker.output)
-
-    worker.signal(signal.SIGKILL)
-    worker.wait()
-    held.release(accept=False)  # the connection is gone: the server drops what it had
+    # Then the connection is gone: the server drops what it had.
+    kill_worker_held_at(mail_server, worker_process, accept_first=False, accept_on_release=False)
 
     # django-tasks-db alone never touches the dead worker's job again.
     assert job_statuses() == ["READY", "RUNNING"]
     assert mail_server.messages == []
-    with after_the_leases():
-        assert "1 abandoned job(s) re-queued, 0 given up." in retry_pending()
-        run_worker()
+    assert "1 abandoned job(s) re-queued, 0 given up." in recover_after_the_leases(run_worker)
 
     email = OutboundEmail.objects.get(declaration_id=declaration.pk)
     sms = OutboundSms.objects.get(object_id=declaration.pk)
@@ -98,17 +126,8 @@ def test_a_worker_killed_after_the_provider_took_the_sms_does_not_send_it_twice(
     answers it with the first message's id instead of sending a second SMS."""
     sms_provider.start()
     declaration = submit(email=False)
-    held = sms_provider.hold_next(accept_first=True)
-    worker = worker_process()
-    wait_until(held.arrived.is_set, what="the worker's request at the provider", explain=worker.output)
-
-    worker.signal(signal.SIGKILL)
-    worker.wait()
-    held.release()
-
-    with after_the_leases():
-        retry_pending()
-        run_worker()
+    kill_worker_held_at(sms_provider, worker_process, accept_first=True)
+    recover_after_the_leases(run_worker)
 
     sms = OutboundSms.objects.get(object_id=declaration.pk)
     assert (sms.status, sms.attempts) == ("sent", 2)
@@ -124,16 +143,8 @@ def test_an_email_the_server_took_before_the_worker_died_comes_again_under_the_s
     mail_server.start()
     sms_provider.start()
     declaration = submit()
-    held = mail_server.hold_next(accept_first=True)
-    worker = worker_process()
-    wait_until(held.arrived.is_set, what="the worker's message at the SMTP server", explain=worker.output)
-
-    worker.signal(signal.SIGKILL)
-    worker.wait()
-    held.release()
-    with after_the_leases():
-        retry_pending()
-        run_worker()
+    kill_worker_held_at(mail_server, worker_process, accept_first=True)
+    recover_after_the_leases(run_worker)
 
     email = OutboundEmail.objects.get(declaration_id=declaration.pk)
     assert (email.status, email.attempts) == ("sent", 2)
@@ -141,11 +152,7 @@ def test_an_email_the_server_took_before_the_worker_died_comes_again_under_the_s
 
 
 def test_recovery_on_several_machines_at_once_re_queues_a_job_once(transactional_db):
-    DBTaskResult.objects.create(
-        args_kwargs={"args": ["x"], "kwargs": {}}, task_path="vssid.notify.tasks.deliver_sms", backend_name="default",
-        run_after=timezone.now(), status="RUNNING", started_at=timezone.now() - workers.JOB_LEASE * 2,
-        worker_ids=["dead"],
-    )
+    running_job(worker_ids=["dead"], args=["x"])
     results = []
     start = threading.Barrier(3)
 
@@ -167,15 +174,8 @@ def test_recovery_on_several_machines_at_once_re_queues_a_job_once(transactional
 
 
 def test_a_job_that_keeps_killing_its_workers_is_given_up_not_retried_for_ever(db):
-    job = DBTaskResult.objects.create(
-        args_kwargs={"args": [], "kwargs": {}}, task_path="vssid.notify.tasks.deliver_sms", backend_name="default",
-        run_after=timezone.now(), status="RUNNING", started_at=timezone.now() - workers.JOB_LEASE * 2,
-        worker_ids=["a", "b", "c"],
-    )
-    recent = DBTaskResult.objects.create(
-        args_kwargs={"args": [], "kwargs": {}}, task_path="vssid.notify.tasks.deliver_sms", backend_name="default",
-        run_after=timezone.now(), status="RUNNING", started_at=timezone.now(), worker_ids=["d"],
-    )
+    job = running_job(worker_ids=["a", "b", "c"])
+    recent = running_job(worker_ids=["d"], started_at=timezone.now())
 
     assert workers.recover_abandoned_jobs() == (0, 1)
 

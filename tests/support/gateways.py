@@ -35,19 +35,43 @@ class Hold:
         self.released.set()
 
 
-class MailServer:
-    """A real SMTP server (aiosmtpd) on a fixed port of 127.0.0.1."""
+class HoldingServer:
+    """A server on a fixed port of 127.0.0.1 that can hold its next requests (``hold_next``)."""
 
     def __init__(self, port: int):
         self.port = port
-        self.messages: list[email.message.EmailMessage] = []
         self._holds: list[Hold] = []
+
+    def hold_next(self, *, accept_first: bool) -> Hold:
+        hold = Hold(accept_first=accept_first)
+        self._holds.append(hold)
+        return hold
+
+    def _next_hold(self) -> Hold | None:
+        return self._holds.pop(0) if self._holds else None
+
+    def stop(self) -> None:
+        """Stop listening, letting held requests go unaccepted; ``start`` listens again."""
+        for hold in self._holds:
+            hold.release(accept=False)
+        self._stop_listening()
+
+    def _stop_listening(self) -> None:
+        raise NotImplementedError
+
+
+class MailServer(HoldingServer):
+    """A real SMTP server (aiosmtpd)."""
+
+    def __init__(self, port: int):
+        super().__init__(port)
+        self.messages: list[email.message.EmailMessage] = []
         self._controller: Controller | None = None
 
     # The server's delivery end, called by aiosmtpd
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's naming
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        hold = self._holds.pop(0) if self._holds else None
+        hold = self._next_hold()
         if hold is None:
             self.messages.append(message)
             return "250 Message accepted for delivery"
@@ -62,19 +86,12 @@ class MailServer:
             self.messages.append(message)
         return "250 Message accepted for delivery" if hold.accept_on_release else "451 4.3.0 Try again later"
 
-    def hold_next(self, *, accept_first: bool) -> Hold:
-        hold = Hold(accept_first=accept_first)
-        self._holds.append(hold)
-        return hold
-
     def start(self) -> MailServer:
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
 
-    def stop(self) -> None:
-        for hold in self._holds:
-            hold.release(accept=False)
+    def _stop_listening(self) -> None:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
@@ -89,27 +106,21 @@ class ProviderRequest:
     payload: dict
 
 
-class SmsProvider:
+class SmsProvider(HoldingServer):
     """An SMS provider over HTTP, as HttpSmsGateway speaks to it, that de-duplicates on the
     ``Idempotency-Key`` header like the providers that offer it: a repeated key gets the first
     answer and no second SMS."""
 
     def __init__(self, port: int):
-        self.port = port
+        super().__init__(port)
         self.url = f"http://127.0.0.1:{port}/v1/sms"
         self.requests: list[ProviderRequest] = []
         self.delivered: dict[str, dict] = {}  # message id → payload: what reached phones
         self.failing_with: int | None = None
         self._answered: dict[str, str] = {}  # idempotency key → message id
-        self._holds: list[Hold] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
-
-    def hold_next(self, *, accept_first: bool) -> Hold:
-        hold = Hold(accept_first=accept_first)
-        self._holds.append(hold)
-        return hold
 
     def _take(self, key: str | None, payload: dict) -> str:
         with self._lock:
@@ -128,7 +139,7 @@ class SmsProvider:
         status, body = 200, None
         if self.failing_with is not None:
             status = self.failing_with
-        hold = self._holds.pop(0) if self._holds and status == 200 else None
+        hold = self._next_hold() if status == 200 else None
         if hold is not None:
             if hold.accept_first:
                 body = {"id": self._take(key, payload)}
@@ -164,10 +175,8 @@ class SmsProvider:
         self._server = server
         return self
 
-    def stop(self) -> None:
-        """Stop listening: connections are refused until ``start``."""
-        for hold in self._holds:
-            hold.release(accept=False)
+    def _stop_listening(self) -> None:
+        # Connections are refused until ``start``.
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -5,8 +5,11 @@ import datetime
 from vssid.places.models import Commune, Office, Province
 
 
-def make_test_office(*, latitude: float, longitude: float, commune: str, office: str, address: str,
-                     opening_hours: str, phone: str) -> Office:
+def make_test_office(*, latitude: float = 10.77, longitude: float = 106.7, commune: str = "Bến Thành Thử",
+                     office: str = "Bảo hiểm xã hội cơ sở Bến Thành Thử", address: str = "Số 117 đường Nguyễn Đình Chiểu",
+                     opening_hours: str = "Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00",
+                     phone: str = "028 3930 0000") -> Office:
+    """The test office (the ``test_office`` fixture), or one with other details."""
     province, _ = Province.objects.get_or_create(
         code="99",
         defaults={"name": "Thành phố Thử Nghiệm", "short_name": "Thử Nghiệm", "latitude": latitude,

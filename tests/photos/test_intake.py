@@ -545,3 +545,33 @@ def test_the_message_is_lazy_and_the_code_is_stable():
     assert validation.code == "too_small"
     assert validation.messages == [str(error.message)]
     assert str(error) == "id_back: too_small"  # what a log line shows: no personal data
+
+
+def test_a_process_works_on_one_photo_at_a_time(monkeypatch):
+    """Uploads arriving together on a web process's threads wait their turn, so their decoded
+    pixels are never in memory together (the bound behind the web workers' memory figures)."""
+    import threading
+    import time
+
+    from vssid.photos import intake
+
+    active, most = [0], [0]
+    decode = intake._decode_downscaled
+
+    def counting_decode(*args, **kwargs):
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        time.sleep(0.05)  # long enough for the other threads to arrive meanwhile
+        try:
+            return decode(*args, **kwargs)
+        finally:
+            active[0] -= 1
+
+    monkeypatch.setattr(intake, "_decode_downscaled", counting_decode)
+    card = images.make_card_jpeg(seed=11)
+    threads = [threading.Thread(target=prepare_photo, args=(card, PhotoKind.ID_FRONT)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1

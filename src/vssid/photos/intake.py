@@ -117,12 +117,23 @@ class PreparedPhoto:
         return f"PreparedPhoto({self.width}×{self.height}, {len(self.jpeg)} bytes, {self.source_format})"
 
 
+# One photo at a time in a process (intake here, scanning in qr_scan.py). A decoded photo and its working copies take up to ~150 MB
+# (MAX_PIXELS), and a web process serves several requests on its threads: without this, uploads
+# arriving together piled up in one process (291 MB per worker under load, docs/benchmarks.md).
+# The CPU is no less busy with one at a time, and other pages are served meanwhile.
+one_photo_at_a_time = threading.Lock()
+
+
 def prepare_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> PreparedPhoto:
     """Check and re-encode one upload (a file object or bytes); raise PhotoRejected if unusable.
 
     The file's name and declared content type are ignored: only its bytes decide what it is.
     """
-    kind = PhotoKind(kind)
+    with one_photo_at_a_time:
+        return _prepare_photo(stream, PhotoKind(kind))
+
+
+def _prepare_photo(stream: BinaryIO | bytes, kind: PhotoKind) -> PreparedPhoto:
     data = _read_limited(stream, settings.VSSID_PHOTO_MAX_BYTES, kind)
     source_format = sniff_format(data)
     if source_format is None:

@@ -56,7 +56,7 @@ from vssid.cards.qr import parse_card_qr
 
 # Importing intake also registers the HEIF opener and sets Pillow's decompression-bomb guard.
 from .errors import RejectionCode
-from .intake import MAX_PIXELS, MAX_SIDE, sniff_format
+from .intake import MAX_PIXELS, MAX_SIDE, one_photo_at_a_time, sniff_format
 
 logger = logging.getLogger(__name__)
 
@@ -178,11 +178,10 @@ def scan_photo(stream: BinaryIO | bytes, *, max_bytes: int | None = None) -> Sca
     if source_format is None:
         return ScanResult.failed(RejectionCode.WRONG_TYPE)
     try:
-        with _decoding():
+        with one_photo_at_a_time, _decoding():
             picture = _EncodedPicture(data, source_format)
-        if picture.too_large:
-            return ScanResult.failed(RejectionCode.TOO_MANY_PIXELS)
-        with _decoding():
+            if picture.too_large:
+                return ScanResult.failed(RejectionCode.TOO_MANY_PIXELS)
             texts, found_by = _search(picture)
     except _Unreadable as refusal:
         return ScanResult.failed(refusal.code)

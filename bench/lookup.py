@@ -18,7 +18,7 @@ What it does, per size:
    day of birth moved by one). p50/p99/max and look-ups per second.
 3. Starts ``gunicorn -w 2`` on 127.0.0.1 against the same database, with Redis holding the rate-
    limit counters as in production and the limits raised through the environment
-   (VSSID_LOOKUP_RATE_PER_CLIENT / _PER_PERSON; no code changes), and drives it with ``wrk`` on the
+   (VSSID_LOOKUP_RATE_PER_CLIENT / _PER_PERSON / _PER_SESSION; no code changes), and drives it with ``wrk`` on the
    same machine, bounded in time: /healthz, then the look-up page (POSTs with a CSRF cookie and
    token, hits and misses mixed), twice each, alternating. Every non-2xx/3xx response is counted:
    a 403 or a 429 would mean the figures measure an error page.
@@ -72,6 +72,7 @@ os.environ.update({
     "REDIS_URL": REDIS_URL,
     "VSSID_LOOKUP_RATE_PER_CLIENT": UNLIMITED,
     "VSSID_LOOKUP_RATE_PER_PERSON": UNLIMITED,
+    "VSSID_LOOKUP_RATE_PER_SESSION": UNLIMITED,
     "LOG_LEVEL": "WARNING",
 })
 
@@ -215,7 +216,12 @@ def sample_queries(size: int, count: int, rng: random.Random) -> list[tuple[sele
         typed = rng.choice((name, name.upper(), fold(name)))
         hit = rng.random() < 0.5
         if not hit:
-            born = born + timedelta(days=1) if not year_only else born.replace(year=born.year + 1)
+            # A near miss that is still a valid look-up (the CCCD's digits carry the birth year):
+            # a day off within the year, or for a year-only date a name one letter longer.
+            if year_only:
+                typed += "h"
+            else:
+                born += timedelta(days=-1 if (born.month, born.day) == (12, 31) else 1)
         queries.append((selectors.LookupQuery(province, typed, born, id_number), hit))
     rng.shuffle(queries)
     return queries
@@ -324,14 +330,17 @@ def start_server(workers: int) -> subprocess.Popen:
     raise RuntimeError(f"gunicorn did not start on port {PORT}")
 
 
-def csrf_pair() -> tuple[str, str]:
-    """A CSRF cookie and a form token from the look-up page, as a browser gets them."""
+def browser_cookies(first_query) -> tuple[str, str]:
+    """The Cookie header and the form token a browser has after its first look-up: the CSRF cookie
+    from the page, and the session the first look-up opens (the per-session limit counts there),
+    so wrk's requests are one browser's later look-ups, not each a new visitor's first."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"http://127.0.0.1:{PORT}/tra-cuu-ma-so-bhxh/").read().decode()
+    page = opener.open(f"http://127.0.0.1:{PORT}{PAGE_PATH}").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    cookie = next(c.value for c in jar if c.name == "csrftoken")
-    return cookie, token
+    opener.open(f"http://127.0.0.1:{PORT}{PAGE_PATH}", data=lookup_bodies([first_query], token)[0].encode()).read()
+    cookies = {c.name: c.value for c in jar}
+    return f"csrftoken={cookies['csrftoken']}; sessionid={cookies['sessionid']}", token
 
 
 def lookup_bodies(queries, token: str) -> list[str]:
@@ -359,7 +368,8 @@ def api_bodies(queries) -> list[str]:
 
 def wrk_script(path: str, bodies: list[str], headers: dict[str, str], script: Path) -> Path:
     """A wrk script POSTing ``bodies`` to ``path`` in turn."""
-    listing = ",\n".join(json.dumps(body) for body in bodies)  # JSON strings are valid Lua strings here
+    # A JSON string is a valid Lua string once non-ASCII stays UTF-8 (LuaJIT knows no \\u escapes).
+    listing = ",\n".join(json.dumps(body, ensure_ascii=False) for body in bodies)
     header_lines = ",\n".join(f'  [{json.dumps(name)}] = {json.dumps(value)}' for name, value in headers.items())
     script.write_text(f"""
 local bodies = {{
@@ -406,10 +416,11 @@ API_PATH = "/api/v1/registry/lookup"
 def time_http(queries, *, seconds: int, rounds: int, workers: int, concurrency: int) -> dict:
     server = start_server(workers)
     try:
-        cookie, token = csrf_pair()
+        cookie, token = browser_cookies(queries[0])
+        bodies = lookup_bodies(queries, token)
         with tempfile.TemporaryDirectory() as directory:
-            page_script = wrk_script(PAGE_PATH, lookup_bodies(queries, token),
-                                     {"Content-Type": FORM, "Cookie": f"csrftoken={cookie}"}, Path(directory) / "page.lua")
+            page_script = wrk_script(PAGE_PATH, bodies, {"Content-Type": FORM, "Cookie": cookie},
+                                     Path(directory) / "page.lua")
             api_script = wrk_script(API_PATH, api_bodies(queries), {"Content-Type": "application/json"},
                                     Path(directory) / "api.lua")
             run_wrk("/healthz", 3, concurrency)  # warm-up of both workers
@@ -519,7 +530,7 @@ def render_docs(results: dict) -> str:
                          f"indexes {load['index_s']} s, analyze {load['analyze_s']} s")
     lines += ["", "Plan of one look-up at the largest size:", "", "```", results["plan"], "```", "",
               "Reproduce (the script creates and fills the database `vssid_bench`, flushes Redis database 14, and "
-              "sets `DEBUG=0`, `REDIS_URL` and `VSSID_LOOKUP_RATE_PER_CLIENT` / `VSSID_LOOKUP_RATE_PER_PERSON` for "
+              "sets `DEBUG=0`, `REDIS_URL` and `VSSID_LOOKUP_RATE_PER_*` for "
               "itself and the server; results also go to `bench/out/lookup.json`). This run took "
               f"{results.get('elapsed_s', 0) / 60:.0f} min, most of it generating and copying the 10 M rows:", "",
               "```sh", "apt-get install wrk", results["command"],

@@ -197,6 +197,7 @@ def bare_photo_ms(photos: dict[str, bytes], runs: int = 5) -> tuple[float, float
 # The server ---------------------------------------------------------------------------------------
 
 PROJECT_CONFIG = "vssid.gunicorn_conf"  # the production configuration (`vssid web`, docs/deploy.md)
+WEB_COMMAND = "vssid.core.management.commands.web"
 
 
 def server_shape(workers: int | None) -> str:
@@ -215,13 +216,19 @@ def start_server(workers: int | None) -> tuple[subprocess.Popen, str]:
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     command = [str(Path(sys.executable).parent / "gunicorn"), "-b", f"127.0.0.1:{PORT}"]
-    if importlib.util.find_spec(PROJECT_CONFIG) is not None:
+    if importlib.util.find_spec(WEB_COMMAND) is not None:
+        # As production starts it: `vssid web` sets the allocator's environment, then becomes gunicorn.
+        command = [sys.executable, "-m", "vssid", "web", "-b", f"127.0.0.1:{PORT}"]
+        if workers:
+            command += ["-w", str(workers)]
+    elif importlib.util.find_spec(PROJECT_CONFIG) is not None:
         command += ["-c", f"python:{PROJECT_CONFIG}"]  # the command line's -b and -w take precedence
         if workers:
             command += ["-w", str(workers)]
     else:  # no configuration: sync workers, two per core for the waits on PostgreSQL
         command += ["-w", str(workers or 2 * os.cpu_count())]
-    command += ["vssid.wsgi:application"]
+    if command[1:3] != ["-m", "vssid"]:
+        command += ["vssid.wsgi:application"]
     OUT.mkdir(parents=True, exist_ok=True)
     log = SERVER_LOG.open("a")  # its errors, if any, to read afterwards
     server = subprocess.Popen(command, env=os.environ, cwd=ROOT, stdout=log, stderr=log)
@@ -849,13 +856,10 @@ def limits(results: dict) -> list[str]:
         "fingerprints and storage; the other "
         f"{len(others)} requests take {statistics.mean(st['mean_ms'] for st in others):.0f} ms each on average, "
         "where /healthz takes about a millisecond, and a registration makes "
-        f"{b['total_queries']} SQL statements. Every step page loads the session and the draft, and first "
-        "re-checks every earlier step (`steps.may_open` → `Step.is_complete` builds and validates each earlier "
-        "step's form from the stored answers: the address form loads the province's communes each time, the "
-        "province form the province list), then renders a whole page; a POST adds the locked draft's read and "
-        "write; the office page loads every office for the “other office” list. What would move it: check only "
-        "what a request needs instead of re-validating every earlier step on every request, and keep the "
-        "reference lists (provinces, communes, offices; changed only by a command) in memory. With 12 MP "
+        f"{b['total_queries']} SQL statements. Every step page reads the session (from Redis) and the draft (one "
+        "row; its province and commune come from the process's reference lists), re-checks the earlier steps' "
+        "answers in memory (`steps.blocking`: no query), and renders a whole page through Django's templates, "
+        "which is now the largest part of a step page; a POST adds the locked draft's read and write. With 12 MP "
         "originals, the photo upload alone cannot stay under 300 ms on this machine: the floor's bare decoding "
         f"of the three photos costs {large['floor']['bare_photos_cpu_ms']:.0f} ms of CPU before any check — the "
         "page's shrinking to 1600 px is what makes the goal reachable, for the phones whose browsers run it.",

@@ -15,6 +15,16 @@ def _private_storage(settings, tmp_path):
     settings.VSSID_SMS_OUTBOX_DIR = tmp_path / "sms"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_lists():
+    """Each process keeps the provinces and communes it read (they change only with a release); a
+    test may add a province in a transaction it then rolls back, so each test starts with none."""
+    from vssid.places.selectors import forget_cached_places
+
+    forget_cached_places()
+    yield
+    forget_cached_places()
+
 
 @pytest.fixture
 def test_office(db):

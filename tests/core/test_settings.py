@@ -5,10 +5,15 @@ import sys
 
 
 def _load_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VSSID_ENV", "DATABASE_URL",
-                                                     "VSSID_DATA_KEYS", "VSSID_FINGERPRINT_KEY")}
+    return _print_settings("s.DEBUG, s.SESSION_COOKIE_SECURE, s.DATABASES['default']['ENGINE']", **env)
+
+
+def _print_settings(expression: str, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VSSID_ENV", "DATABASE_URL", "REDIS_URL",
+                                                     "VSSID_DATA_KEYS", "VSSID_FINGERPRINT_KEY",
+                                                     "DATABASE_SERVER_SIDE_BINDING")}
     return subprocess.run(
-        [sys.executable, "-c", "import vssid.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.DATABASES['default']['ENGINE'])"],
+        [sys.executable, "-c", f"import vssid.settings as s; print({expression})"],
         env={**clean, **env}, capture_output=True, text=True,
     )
 
@@ -49,3 +54,17 @@ def test_database_url_selects_postgresql():
 def test_development_default_is_sqlite_and_debug():
     result = _load_settings()
     assert result.stdout.split() == ["True", "False", "django.db.backends.sqlite3"]
+
+
+def test_postgresql_binds_parameters_on_the_server_unless_told_not_to():
+    options = "s.DATABASES['default'].get('OPTIONS', {}).get('server_side_binding', False)"
+    postgres = "postgres://postgres@127.0.0.1:5432/vssid"
+    assert _print_settings(options, DATABASE_URL=postgres).stdout.split() == ["True"]
+    assert _print_settings(options, DATABASE_URL=postgres, DATABASE_SERVER_SIDE_BINDING="0").stdout.split() == ["False"]
+    assert _print_settings(options).stdout.split() == ["False"]  # SQLite has no such option
+
+
+def test_sessions_are_read_from_redis_when_there_is_one():
+    engine = "s.SESSION_ENGINE"
+    assert _print_settings(engine, REDIS_URL="redis://127.0.0.1:6379/15").stdout.strip() == "vssid.core.sessions"
+    assert _print_settings(engine).stdout.strip() == "django.contrib.sessions.backends.db"

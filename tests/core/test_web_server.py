@@ -32,9 +32,19 @@ def get(url: str, **headers):
         return error.code, dict(error.headers), error.read()
 
 
-def database_url(settings_dict) -> str:
-    return (f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
-            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
+def database_url(connection, tmp_path) -> str:
+    """The test database on PostgreSQL; on SQLite (an in-memory database no other process can open)
+    a file of the server's own, migrated here."""
+    settings_dict = connection.settings_dict
+    if connection.vendor != "sqlite":
+        return (f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+                f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    migrated = subprocess.run([sys.executable, "-m", "vssid", "migrate", "-v", "0"],
+                              env={**os.environ, "DATABASE_URL": url, "VSSID_VAR_DIR": str(tmp_path / "var")},
+                              capture_output=True, text=True, timeout=300)
+    assert migrated.returncode == 0, migrated.stderr
+    return url
 
 
 @pytest.fixture
@@ -44,7 +54,7 @@ def web(tmp_path):
 
     port = free_port()
     env = {
-        **os.environ, "DATABASE_URL": database_url(connection.settings_dict), "DEBUG": "0",
+        **os.environ, "DATABASE_URL": database_url(connection, tmp_path), "DEBUG": "0",
         "VSSID_VAR_DIR": str(tmp_path / "var"), "STATIC_ROOT": str(tmp_path / "static"),
         "LOG_FORMAT": "json", "LOG_LEVEL": "INFO", "HOST": "127.0.0.1", "PORT": str(port),
         "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2",
@@ -108,6 +118,11 @@ def test_gunicorn_serves_pages_static_files_probes_and_metrics_of_every_process(
     assert samples[("vssid_http_requests_total", (("method", "GET"), ("route", "static"), ("status", "200")))] == 1
     assert samples[("vssid_http_request_duration_seconds_count", (("route", "declarations:start"),))] == 1
     assert ("vssid_declarations", (("status", "draft"),)) not in samples  # nothing committed: no rows, no series
+
+    # The allocator's settings reach gunicorn (the process `vssid web` became) and its workers.
+    with open(f"/proc/{process.pid}/environ", "rb") as variables:
+        environment = dict(item.split(b"=", 1) for item in variables.read().split(b"\0") if b"=" in item)
+    assert (environment[b"MALLOC_ARENA_MAX"], environment[b"MALLOC_MMAP_THRESHOLD_"]) == (b"2", b"131072")
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=DEADLINE) == 0

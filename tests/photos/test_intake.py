@@ -459,6 +459,23 @@ def test_a_portrait_with_one_face_is_accepted():
     assert (prepared.width, prepared.height) == (900, 1200)
 
 
+@pytest.mark.parametrize(("crop", "size", "light", "tilt"), [
+    ((40, 0, 460, 512), (900, 1200), 1.0, 0),   # head, shoulders and the flag behind
+    ((0, 0, 512, 512), (600, 800), 1.0, 8),     # the whole photo, stretched, tilted
+    ((100, 20, 330, 330), (480, 640), 0.5, 8),  # a close, dim, tilted selfie
+    ((40, 0, 460, 512), (600, 800), 0.5, -8),
+    ((40, 0, 460, 512), (1200, 1600), 0.35, 0),
+    ((60, 0, 390, 440), (900, 1200), 0.5, -8),
+])
+def test_one_face_framed_lit_and_tilted_in_other_ways_is_one_face(crop, size, light, tilt):
+    # The first two were counted twice (at neighbouring scales) and refused as "several faces"
+    # when the detector's scale step was 1.1 (photos/intake.py); the others vary light and tilt.
+    portrait = images._astronaut().crop(crop).resize(size, Image.Resampling.LANCZOS)
+    portrait = portrait.rotate(tilt, fillcolor=(128, 128, 128)).point(lambda value: int(value * light))
+
+    prepare_photo(images.encode(portrait, "JPEG"), PhotoKind.PORTRAIT)
+
+
 def test_a_badge_on_the_clothes_is_not_a_second_face():
     # The full astronaut photo: her mission patch fooled the detector when we equalised contrast.
     astronaut = images.encode(images._astronaut().resize((1024, 1024), Image.Resampling.LANCZOS), "JPEG")

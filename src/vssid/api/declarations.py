@@ -105,8 +105,9 @@ def upload_photo(request, kind: PhotoKind):
     re-encoded without metadata and stored privately; a refusal's code says how to take it again."""
     declaration = _editable(request.auth)
     step = steps.BY_SLUG["photos"]
-    if not steps.may_open(step, declaration):
-        raise ApiError.of(422, "step_not_open", "photo", step=steps.first_incomplete(declaration).title)
+    earlier = steps.blocking(step, declaration)
+    if earlier is not None:
+        raise ApiError.of(422, "step_not_open", "photo", step=earlier.title)
     limits.count_draft(declaration, "upload_photo")
     with _uploaded_files(request) as files:
         if "photo" not in files:

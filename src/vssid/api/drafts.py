@@ -60,9 +60,9 @@ def apply_patch(declaration: Declaration, patch: Mapping[str, object]) -> Declar
             sent = {name: patch[name] for name in STEP_FIELDS.get(step.slug, ()) if name in patch}
             if not sent:
                 continue
-            if not steps.may_open(step, declaration):
-                blocking = steps.first_incomplete(declaration)
-                problems += [errors.item("step_not_open", name, step=blocking.title) for name in sent]
+            earlier = steps.blocking(step, declaration)
+            if earlier is not None:
+                problems += [errors.item("step_not_open", name, step=earlier.title) for name in sent]
                 continue
             try:
                 data = _form_data(step, declaration, sent)

@@ -66,6 +66,24 @@ class CitizenForm(forms.Form):
         return items
 
 
+class CodeChoiceField(forms.ChoiceField):
+    """A choice among reference codes (a province, a commune): checked against a set of codes, its
+    labelled choices (a callable) built only when the field is rendered.
+
+    Django's ChoiceField normalises its whole list whenever a form is built and scans it to check a
+    value, and the step pages build the province and address forms on every request to re-check
+    earlier answers (declarations/steps.py): with the 126 communes of Hà Nội that was a large share
+    of a step page's work (bench/registration_load.py).
+    """
+
+    def __init__(self, *, codes=frozenset(), **kwargs):
+        super().__init__(**kwargs)
+        self.codes = codes
+
+    def valid_value(self, value) -> bool:
+        return value in self.codes
+
+
 def digits_field(**kwargs) -> forms.CharField:
     """A code typed by hand: numeric keyboard, no spellcheck; spaces, dots and dashes allowed."""
     attrs = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off", "class": "input"}

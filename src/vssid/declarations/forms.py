@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from vssid.cards import bhxh, emails, identity, phones
 from vssid.cards.text import normalize_text
 from vssid.cards.errors import InvalidValue
-from vssid.core.forms import CitizenForm, DateOfBirthForm, FullNameForm, digits_field, message_for, rule_message
+from vssid.core.forms import (
+    CitizenForm, CodeChoiceField, DateOfBirthForm, FullNameForm, digits_field, message_for, rule_message,
+)
+from vssid.core.widgets import PlainSelect
 from vssid.places import selectors as places
 
 from .models import Declaration
@@ -113,19 +116,19 @@ class IdDocumentForm(StepForm):
 
 
 class ProvinceForm(StepForm):
-    address_province = forms.ChoiceField(
+    address_province = CodeChoiceField(
         label=_("Tỉnh/thành phố"),
         help_text=_("Theo đơn vị hành chính mới từ 01/07/2025"),
         error_messages={"required": _("Chọn tỉnh/thành phố nơi bạn ở"),
                         "invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách")},
-        widget=forms.Select(attrs={"autocomplete": "address-level1", "class": "select"}),
+        widget=PlainSelect(attrs={"autocomplete": "address-level1", "class": "select"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["address_province"].choices = [("", _("Chọn tỉnh/thành phố"))] + [
-            (p.code, p.name) for p in places.list_provinces()
-        ]
+        field = self.fields["address_province"]
+        field.codes = places.province_codes()
+        field.choices = lambda: [("", _("Chọn tỉnh/thành phố"))] + [(p.code, p.name) for p in places.list_provinces()]
 
     @classmethod
     def data_from(cls, d):
@@ -136,11 +139,11 @@ class ProvinceForm(StepForm):
 
 
 class AddressForm(StepForm):
-    address_commune = forms.ChoiceField(
+    address_commune = CodeChoiceField(
         label=_("Xã/phường"),
         error_messages={"required": _("Chọn xã/phường nơi bạn ở"),
                         "invalid_choice": _("Chọn một xã/phường của tỉnh/thành phố đã chọn")},
-        widget=forms.Select(attrs={"autocomplete": "address-level2", "class": "select"}),
+        widget=PlainSelect(attrs={"autocomplete": "address-level2", "class": "select"}),
     )
     address_street = forms.CharField(
         label=_("Số nhà, đường, thôn/xóm"),
@@ -151,10 +154,10 @@ class AddressForm(StepForm):
 
     def __init__(self, *args, declaration: Declaration, **kwargs):
         super().__init__(*args, **kwargs)
-        province = declaration.address_province_id
-        self.fields["address_commune"].choices = [("", _("Chọn xã/phường"))] + [
-            (c.code, c.name) for c in (places.communes_of(province) if province else [])
-        ]
+        province = declaration.address_province_id or ""
+        field = self.fields["address_commune"]
+        field.codes = places.commune_codes_of(province)
+        field.choices = lambda: [("", _("Chọn xã/phường"))] + [(c.code, c.name) for c in places.communes_of(province)]
 
     def clean_address_street(self):
         return normalize_text(self.cleaned_data["address_street"])
@@ -218,7 +221,7 @@ class OfficeForm(StepForm):
     other_office = forms.ChoiceField(
         label=_("Hoặc chọn cơ quan BHXH khác"),
         required=False,
-        widget=forms.Select(attrs={"class": "select"}),
+        widget=PlainSelect(attrs={"class": "select"}),
         error_messages={"invalid_choice": OFFICE_NOT_RECEIVING},
     )
     email_declaration = forms.BooleanField(label=_("Gửi email tờ khai cho tôi"), required=False)

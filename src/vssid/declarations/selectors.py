@@ -1,4 +1,6 @@
 """Reads of declarations."""
+from vssid.places import selectors as places
+
 from .models import Declaration
 from .services import api_token_digest
 
@@ -10,11 +12,27 @@ def declaration_of_session(session) -> Declaration | None:
     declaration_id = session.get(SESSION_KEY)
     if not declaration_id:
         return None
-    return (
-        Declaration.objects.select_related("address_province", "address_commune", "office", "office__province")
-        .filter(pk=declaration_id)
-        .first()
-    )
+    return _with_places(Declaration.objects.filter(pk=declaration_id).first())
+
+
+def _with_places(declaration: Declaration | None) -> Declaration | None:
+    """The declaration with its province and commune taken from the process's reference lists.
+
+    Every step page reads the draft; joining the province, commune and office tables to it cost
+    2.0 ms a read against 0.7 ms for the row alone (bench/registration_load.py). The office is left
+    to load when a page shows it (the office step, check answers, the confirmation).
+    """
+    if declaration is None:
+        return None
+    if declaration.address_province_id:
+        province = places.cached_province(declaration.address_province_id)
+        if province is not None:
+            Declaration.address_province.field.set_cached_value(declaration, province)
+        if declaration.address_commune_id:
+            commune = places.cached_commune(declaration.address_province_id, declaration.address_commune_id)
+            if commune is not None:
+                Declaration.address_commune.field.set_cached_value(declaration, commune)
+    return declaration
 
 
 def declaration_by_confirmation_token(token: str) -> Declaration | None:
@@ -33,11 +51,7 @@ def declaration_by_api_token(token: str) -> Declaration | None:
     # token_urlsafe(32) is 43 characters; anything much longer is not one of ours.
     if not token or len(token) > 64:
         return None
-    return (
-        Declaration.objects.select_related("address_province", "address_commune", "office", "office__province")
-        .filter(api_token_hash=api_token_digest(token))
-        .first()
-    )
+    return _with_places(Declaration.objects.filter(api_token_hash=api_token_digest(token)).first())
 
 
 def count_by_status() -> list[tuple[str, int]]:

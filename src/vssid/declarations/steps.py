@@ -85,12 +85,14 @@ def first_incomplete(declaration: Declaration) -> Step | None:
     return None
 
 
-def may_open(step: Step, declaration: Declaration) -> bool:
-    """A step opens when every step before it is complete (it may itself be complete: a change)."""
+def blocking(step: Step, declaration: Declaration) -> Step | None:
+    """The first unfinished step before `step`, or None when `step` may open (it may itself be
+    complete: a change). The caller leads the citizen there, so this answers both questions in one
+    pass over the earlier steps."""
     for earlier in STEPS[: STEPS.index(step)]:
         if not earlier.is_complete(declaration):
-            return False
-    return True
+            return earlier
+    return None
 
 
 def next_after(step: Step) -> Step | None:

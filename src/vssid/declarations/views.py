@@ -90,8 +90,9 @@ def draft_step(view):
         away = _route_away(declaration)
         if away:
             return away
-        if not steps.may_open(step, declaration):
-            return _redirect_to_step(steps.first_incomplete(declaration))
+        earlier = steps.blocking(step, declaration)
+        if earlier is not None:
+            return _redirect_to_step(earlier)
         return view(request, step, declaration)
 
     return guarded

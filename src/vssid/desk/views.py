@@ -329,8 +329,9 @@ def assisted_step(request, pk, slug):
     step = steps.BY_SLUG.get(slug)
     if step is None:
         raise Http404
-    if not steps.may_open(step, d):
-        return redirect("desk:assisted-step", pk=d.pk, slug=steps.first_incomplete(d).slug)
+    earlier = steps.blocking(step, d)
+    if earlier is not None:
+        return redirect("desk:assisted-step", pk=d.pk, slug=earlier.slug)
     if step.slug == "photos":
         return _assisted_photos(request, step, d)
     if step.slug == "office":

@@ -14,7 +14,15 @@ the loader and `services.import_offices` do. Keying by day covers validity dates
 Distances are computed in Python (haversine over the cached list): for a few hundred offices this
 takes well under a millisecond and needs no spatial extension on either database.
 
-The cached Office instances are shared between requests: treat them as read-only.
+Provinces and communes are cached per process without any check: they are the 2025 structure,
+shipped with each release and loaded by a data migration (or `vssid places load` at install), so
+they do not change while a process runs. Every step page after the province re-validates the
+province and commune answers against them (declarations/steps.py), which made reading and sorting
+them the largest share of a step page's work (bench/registration_load.py). An empty result is never
+remembered (a database not loaded yet).
+
+The cached Province, Commune and Office instances are shared between requests: treat them as
+read-only.
 """
 import heapq
 import math
@@ -29,17 +37,74 @@ from .geo import haversine_km
 from .models import Commune, Office, Province
 
 
+_provinces: tuple[Province, ...] = ()
+# province code → its communes; filled one province at a time, an entry written whole (atomic
+# under the GIL), so a thread sees a province's list complete or not at all.
+_communes: dict[str, tuple[Commune, ...]] = {}
+
+
 def list_provinces() -> list[Province]:
     """The 34 provinces in Vietnamese alphabetical order."""
-    return sorted(Province.objects.all(), key=lambda p: vietnamese_sort_key(p.short_name))
+    return list(_cached_provinces())
 
 
 def communes_of(province_code: str) -> list[Commune]:
     """The communes of one province in Vietnamese alphabetical order (empty for an unknown code)."""
-    return sorted(
-        Commune.objects.filter(province_id=province_code),
-        key=lambda c: (vietnamese_sort_key(c.short_name), c.kind, c.code),
-    )
+    return list(_cached_communes(province_code))
+
+
+def forget_cached_places() -> None:
+    """Drop the cached provinces and communes: after `vssid places load` in this process, and
+    between tests (a test may add a province inside a transaction it then rolls back)."""
+    global _provinces
+    _provinces = ()
+    _communes.clear()
+
+
+def provinces_snapshot() -> tuple[Province, ...]:
+    """The cached provinces themselves: a cache built from them (the look-up's labels) is still
+    right while this is the same object."""
+    return _cached_provinces()
+
+
+def _cached_provinces() -> tuple[Province, ...]:
+    global _provinces
+    if not _provinces:
+        _provinces = tuple(sorted(Province.objects.all(), key=lambda p: vietnamese_sort_key(p.short_name)))
+    return _provinces
+
+
+def _cached_communes(province_code: str) -> tuple[Commune, ...]:
+    if not province_code:
+        return ()
+    communes = _communes.get(province_code)
+    if communes is None:
+        communes = tuple(sorted(
+            Commune.objects.filter(province_id=province_code).select_related("province"),
+            key=lambda c: (vietnamese_sort_key(c.short_name), c.kind, c.code),
+        ))
+        if communes:
+            _communes[province_code] = communes
+    return communes
+
+
+def cached_province(code: str) -> Province | None:
+    """A province from this process's list (no query once it is read)."""
+    return next((p for p in _cached_provinces() if p.code == code), None)
+
+
+def cached_commune(province_code: str, code: str) -> Commune | None:
+    """A commune of that province from this process's lists, its province attached."""
+    return next((c for c in _cached_communes(province_code) if c.code == code), None)
+
+
+def province_codes() -> frozenset[str]:
+    return frozenset(p.code for p in _cached_provinces())
+
+
+def commune_codes_of(province_code: str) -> frozenset[str]:
+    """The codes of one province's communes (empty for an unknown province)."""
+    return frozenset(c.code for c in _cached_communes(province_code))
 
 
 def get_commune(code: str) -> Commune | None:

@@ -1,13 +1,11 @@
 """The look-up form: province of birth registration, full name, date of birth, and the ID number or
 "no ID document". Every rule comes from `vssid.cards` (through `records.normalize_id_number`)."""
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 
 from vssid.cards.errors import InvalidValue
 from vssid.core.forms import DateOfBirthForm, FullNameForm
+from vssid.core.widgets import PlainSelect
 from vssid.places import selectors as places
 
 from .birth_provinces import former_province_names
@@ -16,45 +14,29 @@ from .selectors import LookupQuery
 
 
 
-# language → choices. The 34 provinces change only with a data migration (a new administrative
-# structure), after which every process restarts; building the list costs a query and a sort on
-# every look-up otherwise (bench/lookup.py).
-_province_choices: dict[str, list[tuple[str, str]]] = {}
+# language → (the provinces they were built from, choices): labels with the former provinces cost
+# 0.2 ms to build, on every look-up otherwise (bench/lookup.py). Rebuilt when places reloads them.
+_province_choices: dict[str, tuple[tuple, list[tuple[str, str]]]] = {}
 
 
 def province_choices() -> list[tuple[str, str]]:
     """The 34 provinces, each merged one labelled with the old provinces it took in: people know
     their birth province by the name it had when they were born."""
     language = get_language() or ""
+    provinces = places.provinces_snapshot()
     cached = _province_choices.get(language)
-    if cached is not None:
-        return cached
+    if cached is not None and cached[0] is provinces:
+        return cached[1]
     choices = [("", gettext("Chọn tỉnh/thành phố"))]
-    for province in places.list_provinces():
+    for province in provinces:
         former = former_province_names(province.code)
         label = province.name
         if len(former) > 1:
             label = gettext("%(province)s (gồm %(former)s cũ)") % {"province": province.name, "former": ", ".join(former)}
         choices.append((province.code, label))
-    if len(choices) > 1:  # never remember an empty list (a database not loaded yet)
-        _province_choices[language] = choices
+    if provinces:  # never remember an empty list (a database not loaded yet)
+        _province_choices[language] = (provinces, choices)
     return choices
-
-
-class ProvinceSelect(forms.Select):
-    """A select rendered by string building. Django renders each option through its own template,
-    which for 35 options was the largest single cost of the look-up page (bench/lookup.py); the
-    output is the same markup."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attributes = self.build_attrs(self.attrs, attrs)
-        attributes["name"] = name
-        chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "\n", '<option value="{}"{}>{}</option>',
-            ((code, mark_safe(" selected") if code == chosen else "", label) for code, label in self.choices),
-        )
-        return format_html("<select{}>\n{}\n</select>", flatatt(attributes), options)
 
 
 class LookupForm(FullNameForm, DateOfBirthForm):
@@ -63,7 +45,7 @@ class LookupForm(FullNameForm, DateOfBirthForm):
         help_text=_("Theo tỉnh/thành phố từ 01/07/2025; tỉnh cũ đã sáp nhập được ghi trong ngoặc"),
         error_messages={"required": _("Chọn tỉnh/thành phố nơi bạn được đăng ký khai sinh"),
                         "invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách")},
-        widget=ProvinceSelect(attrs={"class": "select"}),
+        widget=PlainSelect(attrs={"class": "select"}),
     )
     id_number = forms.CharField(
         label=_("Số CCCD, CMND hoặc hộ chiếu"),

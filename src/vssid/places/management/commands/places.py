@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from vssid.places import services
+from vssid.places import selectors, services
 from vssid.places.models import Commune, Office, Province
 from vssid.places.reference_data import load_reference_data
 
@@ -50,6 +50,8 @@ class Command(BaseCommand):
     def _load(self, *, skip_offices: bool) -> None:
         with transaction.atomic():
             report = load_reference_data(Province, Commune, Office, with_offices=not skip_offices)
+        # This process's lists; web processes read the new ones when they restart (docs/offices.md).
+        selectors.forget_cached_places()
         self.stdout.write(f"Tỉnh/thành phố: {report.provinces}; xã/phường/đặc khu: {report.communes}.")
         if skip_offices:
             self.stdout.write("Danh sách cơ quan BHXH: không đụng tới (--skip-offices).")

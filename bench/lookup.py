@@ -558,17 +558,28 @@ def goal_notes(results: dict) -> list[str]:
             f"**{'met' if met else 'not met'}** ({ratios}).")
         if not met:
             b = largest["breakdown"]
+            http = largest["http"]
+            # With W sync workers, one /healthz answer takes a worker W ÷ its rate. A look-up that did
+            # nothing but its two unavoidable round trips (the counters in Redis, the query in
+            # PostgreSQL) would hold its worker that long plus their time, during which that worker
+            # serves no one: the rate it allows is the most any look-up endpoint could reach here.
+            workers = http["workers"]
+            healthz_ms = 1000 * workers / http["healthz_rps"]
+            trips_ms = b["rate_limit_counters_ms"] + b["query_ms"]
+            ceiling = healthz_ms / (healthz_ms + trips_ms)
             notes.append(
-                "What holds it back is not the query (see the breakdown) but the work any real request does "
-                "and /healthz does not: /healthz costs "
-                f"{b['view_healthz_ms']} ms of Python through the middleware, while a look-up validates a form "
-                f"with the card rules ({b['form_validation_ms']} ms), counts two rate-limit counters in Redis "
-                f"({b['rate_limit_counters_ms']} ms, already one pipelined round trip), queries PostgreSQL "
-                f"({b['query_ms']} ms) and answers. With two sync workers on two cores shared with PostgreSQL, "
-                "Redis and the load generator, that CPU sets the ceiling: for 80 % a look-up would have to cost "
-                "no more than a quarter more than doing nothing at all. We do not think a look-up that is "
-                "validated, limited and answered from PostgreSQL can get there through Django; each remaining "
-                "part is measured above, so a change to any of them can be judged against these figures.")
+                "What holds it back is not the query (see the breakdown) but that /healthz does almost nothing: "
+                f"at {http['healthz_rps']:,.0f} answers/s from {workers} sync workers, one answer takes a worker "
+                f"{healthz_ms:.2f} ms. A look-up must also make two round trips that no implementation can skip: "
+                f"the rate-limit counters in Redis ({b['rate_limit_counters_ms']} ms, already one pipelined round "
+                f"trip) and the query ({b['query_ms']} ms), with Redis and PostgreSQL on the same "
+                f"{results['machine']['cores']} cores. A "
+                "look-up that did nothing else (no form rules, no page, no JSON) would therefore reach at most "
+                f"about {ceiling:.0%} of /healthz here, below the 80 % goal before any validation "
+                f"({b['form_validation_ms']} ms) or answer is counted. More workers would overlap the waits, but "
+                "then the same cores run PostgreSQL and Redis as well. The goal cannot be met on this machine; "
+                "with PostgreSQL and Redis on machines of their own, as in the capacity plan (docs/deploy.md), "
+                "the comparison would have to be made again there.")
     return notes
 
 

@@ -2,6 +2,17 @@
 import pytest
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database in a file rather than in memory: tests start `vssid worker` and
+    `vssid web` as separate processes on it, as operators do (tests/faults, tests/core)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     settings.STORAGES = {

@@ -87,3 +87,14 @@ def test_a_deleted_session_is_gone_from_both(redis_sessions):
     assert redis_sessions.get(_redis_key(session)) is None
     assert not Session.objects.filter(session_key=session.session_key).exists()
     assert SessionStore(session.session_key).load() == {}
+
+
+def test_an_empty_session_is_read_from_redis_too(redis_sessions, django_assert_num_queries):
+    session = SessionStore()
+    session.create()  # the look-up's per-session limit makes one before anything is stored in it
+    redis_sessions.flushdb()
+
+    with django_assert_num_queries(1):  # from the database, then kept in Redis
+        assert SessionStore(session.session_key).load() == {}
+    with django_assert_num_queries(0):
+        assert SessionStore(session.session_key).load() == {}

@@ -40,6 +40,8 @@ def wait_until(condition: Callable[[], object], *, what: str, timeout: float = D
 
 def database_url_of(settings_dict: dict) -> str:
     """The URL of a Django database (the test database, once pytest-django created it)."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"  # a file (settings.py): other processes open it too
     user = settings_dict.get("USER") or "postgres"
     password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
     host = settings_dict.get("HOST") or "127.0.0.1"

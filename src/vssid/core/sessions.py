@@ -18,6 +18,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.core import signing
 from django.core.cache import caches
 from redis.exceptions import RedisError
 
@@ -30,15 +31,16 @@ log = logging.getLogger(__name__)
 class SessionStore(db.SessionStore):
     def load(self):
         if self.session_key:
-            signed = self._from_redis(self.session_key)
-            if signed is not None:
-                data = self.decode(signed)  # {} when the signature does not hold
-                if data:
-                    return data
+            data = self._from_redis(self.session_key)
+            if data is not None:
+                return data
         stored = self._get_session_from_db()  # None when missing or expired
-        data = self.decode(stored.session_data) if stored else {}
-        if data:
-            self._to_redis(self.session_key, data, self.get_expiry_age(expiry=stored.expire_date))
+        if stored is None:
+            return {}
+        # Even an empty session is kept (the look-up's per-session limit makes one on first use), so
+        # that its next reads do not go to the database either.
+        data = self.decode(stored.session_data)
+        self._to_redis(self.session_key, data, self.get_expiry_age(expiry=stored.expire_date))
         return data
 
     def save(self, must_create=False):
@@ -64,14 +66,21 @@ class SessionStore(db.SessionStore):
         key = self._redis_key(self.session_key or "")
         return caches[settings.SESSION_CACHE_ALIAS]._cache.get_client(key, write=True)
 
-    def _from_redis(self, session_key: str) -> str | None:
+    def _from_redis(self, session_key: str) -> dict | None:
+        """The session's data, or None when Redis has none we can believe (then the database)."""
         try:
             signed = self._client().get(self._redis_key(session_key))
         except RedisError:
             log.warning("session read from the database: Redis did not answer", exc_info=True)
             return None
-        # Signed text is ASCII; anything else is not ours and fails the signature check below.
-        return signed.decode("ascii", "replace") if signed is not None else None
+        if signed is None:
+            return None
+        try:
+            # Signed text is ASCII; anything else is not ours and fails the signature check.
+            return signing.loads(signed.decode("ascii", "replace"), salt=self.key_salt, serializer=self.serializer)
+        except (signing.BadSignature, ValueError):
+            log.warning("session in Redis failed its signature check; read from the database")
+            return None
 
     def _to_redis(self, session_key: str, data: dict, expiry_age: int) -> None:
         lifetime = min(VISIT_SECONDS, expiry_age)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import fontpkg_be_vietnam_pro
-import typst
 
 from vssid.cards.phones import format_mobile_national
 from vssid.declarations.deadlines import VIETNAM
@@ -26,6 +25,8 @@ from vssid.declarations.presenters import contact_address
 from vssid.declarations.reference import format_reference_code, reference_qr_svg
 
 if TYPE_CHECKING:
+    import typst
+
     from vssid.declarations.models import Declaration
     from vssid.places.models import Office
 
@@ -141,6 +142,9 @@ def _get_compiler() -> tuple[typst.Compiler, bytes]:
     """The process-wide compiler, built on first use (callers hold _compiler_lock)."""
     global _compiler, _template_source
     if _compiler is None:
+        # Imported here: typst adds ~13 MB to a process, and most web processes never render a PDF.
+        import typst
+
         fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(FONT_DIR)])
         _template_source = TEMPLATE_PATH.read_bytes()
         _compiler = typst.Compiler(font_paths=fonts, ignore_system_fonts=True)

@@ -17,16 +17,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("gunicorn_args", nargs=argparse.REMAINDER)
 
+    def run_from_argv(self, argv):
+        # Django's parser would refuse gunicorn's options (`-b`, `--workers`) as unknown to it:
+        # everything after `web` is gunicorn's, except a plain request for help.
+        arguments = argv[2:]
+        if arguments in (["-h"], ["--help"]):
+            return super().run_from_argv(argv)
+        return self.handle(gunicorn_args=arguments)
+
     def handle(self, *args, gunicorn_args, **options):
         command = [sys.executable, "-m", "gunicorn", "--config", "python:vssid.gunicorn_conf",
                    *gunicorn_args, "vssid.wsgi:application"]
         os.execve(sys.executable, command, {**MALLOC_SETTINGS, **os.environ})
 
 
-# glibc's allocator, read by the new process at its start (so set here, before the exec). A photo's
-# buffers are megabytes: by default glibc soon raises the size above which it maps such a block
-# apart and unmaps it when freed, after which freed photo buffers stay in the process, spread over
-# one arena per thread. A fixed threshold and two arenas keep a web process near its size at rest:
-# 4 threads working through 72 photos grew a process by 120 MB by default, by 5 MB with these
-# (docs/benchmarks.md). The environment still wins, to try other values.
-MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"}
+# glibc's allocator, read by the new process at its start (so set here, before the exec): at most
+# two memory arenas instead of one per thread. Photo buffers freed by one thread otherwise stay in
+# that thread's arena; 4 threads working through 72 photos grew a process by 120 MB by default and
+# by 17 MB with two arenas, for the same CPU time. (A fixed mmap threshold kept it to 5 MB but cost
+# a third more CPU in page faults: not worth it.) The environment still wins, to try other values.
+MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": "2"}

@@ -1,4 +1,6 @@
 """Suite-wide fixtures: private files in a temporary folder, never in ./var."""
+import io
+
 import pytest
 
 
@@ -35,6 +37,20 @@ def _fresh_reference_lists():
     forget_cached_places()
     yield
     forget_cached_places()
+
+
+@pytest.fixture
+def run_worker():
+    """Run every job that is due, as `vssid db_worker --batch` would, then return."""
+    from django.core.management import call_command
+
+    def run() -> None:
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0,
+            worker_id="test-worker", verbosity=1, stdout=io.StringIO(),
+        )
+
+    return run
 
 
 @pytest.fixture

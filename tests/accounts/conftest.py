@@ -1,7 +1,6 @@
 """Fixtures for citizen accounts: a submitted declaration, its activation, the real DB worker, the
 fake SMS provider (a real HTTP server) and a real SMTP server."""
 import datetime
-import io
 import re
 import secrets
 import socket
@@ -10,7 +9,6 @@ import pytest
 
 from aiosmtpd.controller import Controller
 from django.core.cache import caches
-from django.core.management import call_command
 from django.db import transaction
 
 from tests.accounts.sms_provider import sms_provider  # noqa: F401 - a fixture
@@ -108,19 +106,6 @@ def account_in_use(with_one_time_password):
     account = services.change_password(account, one_time, NEW_PASSWORD)
     caches["default"].clear()
     return account
-
-
-@pytest.fixture
-def run_worker():
-    """Run every job that is due, as `vssid db_worker --batch` would, then return."""
-
-    def run() -> None:
-        call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0,
-            worker_id="test-worker", verbosity=1, stdout=io.StringIO(),
-        )
-
-    return run
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from tests.accounts.conftest import (  # noqa: F401 - fixtures
     account_in_use,
     activate,
     make_declaration,
-    run_worker,
     with_one_time_password,
 )
 from tests.accounts.sms_provider import sms_provider  # noqa: F401 - a fixture

@@ -2,14 +2,12 @@
 import datetime
 import email
 import email.policy
-import io
 import secrets
 import socket
 
 import pytest
 
 from aiosmtpd.controller import Controller
-from django.core.management import call_command
 
 from vssid.declarations.models import Declaration
 
@@ -57,19 +55,6 @@ def database_task_backend(settings):
 @pytest.fixture
 def person() -> dict:
     return dict(PERSON)
-
-
-@pytest.fixture
-def run_worker():
-    """Run every job that is due, as `vssid db_worker --batch` would, then return."""
-
-    def run() -> None:
-        call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0,
-            worker_id="test-worker", verbosity=1, stdout=io.StringIO(),
-        )
-
-    return run
 
 
 class RecordingHandler:

@@ -52,7 +52,8 @@ class SessionStore(db.SessionStore):
         session_key = session_key or self.session_key
         if session_key:
             try:
-                self._client().delete(self._redis_key(session_key))
+                key = self._redis_key(session_key)
+                self._client(key).delete(key)
             except RedisError:
                 log.warning("session not removed from Redis", exc_info=True)
 
@@ -62,14 +63,16 @@ class SessionStore(db.SessionStore):
     def _redis_key(session_key: str) -> str:
         return caches[settings.SESSION_CACHE_ALIAS].make_and_validate_key(KEY_PREFIX + session_key)
 
-    def _client(self):
-        key = self._redis_key(self.session_key or "")
+    @staticmethod
+    def _client(key: str):
+        """The raw redis-py client for this key (Django's cache would pickle what it stores)."""
         return caches[settings.SESSION_CACHE_ALIAS]._cache.get_client(key, write=True)
 
     def _from_redis(self, session_key: str) -> dict | None:
         """The session's data, or None when Redis has none we can believe (then the database)."""
+        key = self._redis_key(session_key)
         try:
-            signed = self._client().get(self._redis_key(session_key))
+            signed = self._client(key).get(key)
         except RedisError:
             log.warning("session read from the database: Redis did not answer", exc_info=True)
             return None
@@ -84,7 +87,8 @@ class SessionStore(db.SessionStore):
 
     def _to_redis(self, session_key: str, data: dict, expiry_age: int) -> None:
         lifetime = min(VISIT_SECONDS, expiry_age)
+        key = self._redis_key(session_key)
         try:
-            self._client().set(self._redis_key(session_key), self.encode(data), ex=max(1, lifetime))
+            self._client(key).set(key, self.encode(data), ex=max(1, lifetime))
         except RedisError:
             log.warning("session kept in the database only: Redis did not answer", exc_info=True)

@@ -26,9 +26,14 @@ timeout = int(_env("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(_env("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(_env("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so that a slow leak (image libraries) never grows unbounded; the
-# jitter keeps them from all restarting at once.
-max_requests = int(_env("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = int(_env("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# jitter keeps them from all restarting at once. Not often: a new worker spends ~1 s of CPU
+# importing and warming up (vssid.core.warmup), then compiles templates and opens connections in
+# its first requests, while the others carry its share. Every 1,000 requests, that was every
+# ~15 s per worker at the benchmark's rate, and 1600-px registrations ran at 4.2–5.1/s; without
+# recycling, 6.0–6.4/s, with each worker's memory flat (within 2 MB) from its ~1,500th request to
+# its 8,000th (bench/registration_load.py, docs/benchmarks.md).
+max_requests = int(_env("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = int(_env("GUNICORN_MAX_REQUESTS_JITTER", "2000"))
 # X-Forwarded-* are believed from the reverse proxy only: the same list the rate limits trust.
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS") or _env("VSSID_TRUSTED_PROXIES") or "127.0.0.1"
 # The worker heartbeat in memory, not on a container's overlay disk.
@@ -80,6 +85,12 @@ def on_starting(server):
     for entry in folder.glob("*.db"):  # e.g. counter_4021.db
         if not _running(entry.stem.rpartition("_")[2]):
             entry.unlink(missing_ok=True)
+
+
+def post_worker_init(worker):
+    from vssid.core.warmup import warm_up
+
+    warm_up()
 
 
 def child_exit(server, worker):

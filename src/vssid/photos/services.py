@@ -41,6 +41,23 @@ def store_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> Photo:
     (If the caller's transaction rolls back later, the row goes and the file stays: that is what
     sweep_orphan_files() is for.)
     """
+    photo = new_photo(stream, kind)
+    try:
+        photo.save(force_insert=True)
+    except BaseException:
+        discard_unsaved(photo)
+        raise
+    return photo
+
+
+def new_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> Photo:
+    """Check, re-encode and store the file of one upload, and return its row *unsaved*; raise
+    PhotoRejected when it cannot be used.
+
+    For callers that save several rows at once (declarations.services.attach_photos): the image
+    work, nearly all of the time, then runs before any row is locked. A row that is never saved
+    must be given to discard_unsaved(), or its file waits for sweep_orphan_files().
+    """
     kind = PhotoKind(kind)
     prepared = prepare_photo(stream, kind)
     photo_id = uuid.uuid4()
@@ -61,12 +78,18 @@ def store_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> Photo:
             dhash=prepared.dhash,
             dhash256=prepared.dhash256,
         )
-        photo.full_clean()
-        photo.save(force_insert=True)
+        # The primary key is a fresh uuid4: checking it is unused would cost a query per photo, and
+        # the database refuses a duplicate anyway.
+        photo.full_clean(validate_unique=False)
     except BaseException:
         storage.delete(name)
         raise
     return photo
+
+
+def discard_unsaved(photo: Photo) -> None:
+    """Delete the file of a row from new_photo() that will not be saved."""
+    storages["private"].delete(photo.storage_name)
 
 
 def photo_label(photo_id) -> str:
@@ -143,9 +166,14 @@ def ensure_distinct(front: Photo, back: Photo) -> None:
         refused = front if front.created_at > back.created_at else back
     else:  # unsaved rows or one instant: the back is the one that repeats the front
         refused = front if front.kind == PhotoKind.ID_BACK else back
-    if refused.kind == PhotoKind.ID_FRONT:
-        raise PhotoRejected(RejectionCode.SAME_AS_BACK, PhotoKind.ID_FRONT)
-    raise PhotoRejected(RejectionCode.SAME_AS_FRONT, PhotoKind.ID_BACK)
+    raise repeated_side(refused.kind)
+
+
+def repeated_side(kind: PhotoKind | str) -> PhotoRejected:
+    """The refusal of a side of the card that is the same picture as the other side."""
+    if kind == PhotoKind.ID_FRONT:
+        return PhotoRejected(RejectionCode.SAME_AS_BACK, PhotoKind.ID_FRONT)
+    return PhotoRejected(RejectionCode.SAME_AS_FRONT, PhotoKind.ID_BACK)
 
 
 def purge_photo(photo: Photo) -> None:

@@ -24,6 +24,20 @@ PHOTO_HINTS = {
 }
 
 
+def uploaded_photos(files) -> dict[str, object]:
+    """The photo step's uploads (kind → file) among a request's files."""
+    return {kind: files[kind.value] for kind in Photo.Kind if kind.value in files}
+
+
+def photo_step_errors(declaration, refused: dict) -> dict[str, str]:
+    """What the photo step tells the citizen after a POST, by kind: each refusal's reason, or, when
+    nothing was refused, which of the three photos is still missing."""
+    if refused:
+        return {kind.value: str(rejection.message) for kind, rejection in refused.items()}
+    return {kind.value: str(message) for kind, message in MISSING_PHOTO_MESSAGES.items()
+            if getattr(declaration, f"{kind.value}_id") is None}
+
+
 @dataclass
 class PhotoSlot:
     kind: str

@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from vssid.cards import dates
-from vssid.photos.models import Photo
 from vssid.photos.selectors import open_photo
 from vssid.places import selectors as places
 
@@ -146,13 +145,8 @@ def photos_step(request, step, declaration):
 
     errors: dict[str, str] = {}
     if request.method == "POST":
-        uploads = {kind: request.FILES[kind.value] for kind in Photo.Kind if kind.value in request.FILES}
-        declaration, refused = services.attach_photos(declaration, uploads)
-        errors = {kind.value: str(rejection.message) for kind, rejection in refused.items()}
-        if not errors:
-            for kind, label in presenters.MISSING_PHOTO_MESSAGES.items():
-                if not getattr(declaration, services.PHOTO_FIELD[kind] + "_id"):
-                    errors[kind.value] = str(label)
+        declaration, refused = services.attach_photos(declaration, presenters.uploaded_photos(request.FILES))
+        errors = presenters.photo_step_errors(declaration, refused)
         if not errors:
             return _after_save(request, step, declaration)
     slots = presenters.photo_slots(declaration, errors)

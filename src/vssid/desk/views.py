@@ -366,13 +366,8 @@ def _render_step(request, step, d, *, status=200, **context):
 def _assisted_photos(request, step, d):
     errors: dict[str, str] = {}
     if request.method == "POST":
-        uploads = {kind: request.FILES[kind.value] for kind in Photo.Kind if kind.value in request.FILES}
-        d, refused = declaration_services.attach_photos(d, uploads)
-        errors = {kind.value: str(rejection.message) for kind, rejection in refused.items()}
-        if not errors:
-            errors = {kind.value: str(message)
-                      for kind, message in declaration_presenters.MISSING_PHOTO_MESSAGES.items()
-                      if getattr(d, f"{kind.value}_id") is None}
+        d, refused = declaration_services.attach_photos(d, declaration_presenters.uploaded_photos(request.FILES))
+        errors = declaration_presenters.photo_step_errors(d, refused)
         if not errors:
             return _after_assisted_save(request, step, d)
     # The citizen's photo slots (labels, hints, which camera), shown through the desk's photo view.

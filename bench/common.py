@@ -49,6 +49,15 @@ def add_docs_arguments(parser, name: str) -> None:
                         help=f"measure nothing: rewrite the docs section from bench/out/{name}.json")
 
 
+def save_results(name: str, results: dict, render_docs: Callable[[dict], str], *, write_docs_too: bool) -> None:
+    """The figures to bench/out/<name>.json (for ``--render-only``), and with ``write_docs_too`` the
+    docs section rendered from them."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    if write_docs_too:
+        write_docs(render_docs(results))
+
+
 def render_saved(name: str, render_docs: Callable[[dict], str]) -> None:
     """The docs section rewritten from the figures an earlier run saved in bench/out/<name>.json."""
     write_docs(render_docs(json.loads((OUT / f"{name}.json").read_text(encoding="utf-8"))))

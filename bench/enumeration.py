@@ -31,7 +31,7 @@ import time
 from datetime import date
 
 from common import (OUT, SERVER_URL, UNLIMITED, add_docs_arguments, markdown_table, percentile, render_saved,
-                    write_docs)
+                    save_results)
 
 DATABASE = "vssid_bench_enumeration"
 PASSWORD = "Hoa-sen-mua-he-2025"
@@ -244,10 +244,7 @@ def main() -> None:
         "date": date.today().isoformat(), "cpus": os.cpu_count(), "python": platform.python_version(),
         "seed": args.seed, "load_before": load_before, "load_after": os.getloadavg()[0], "results": results,
     }
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "enumeration.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    if args.write_docs:
-        write_docs(render_docs(report))
+    save_results("enumeration", report, render_docs, write_docs_too=args.write_docs)
 
 
 if __name__ == "__main__":

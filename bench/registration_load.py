@@ -44,7 +44,6 @@ import asyncio
 import atexit
 import dataclasses
 import importlib.util
-import json
 import os
 import platform
 import random
@@ -62,13 +61,10 @@ import urllib.request
 from datetime import date, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-DOCS = ROOT / "docs" / "benchmarks.md"
-SERVER_URL = "postgres://postgres@127.0.0.1:5432"
+from common import OUT, ROOT, SERVER_URL, UNLIMITED, add_docs_arguments, percentile, render_saved, save_results
+
 DATABASE = "vssid_load"
 REDIS_URL = "redis://127.0.0.1:6379/13"  # 14 is bench/lookup.py's, 15 the tests'
-UNLIMITED = "1000000000/h"
 SECTION = "Registration under load"
 SERVER_LOG = OUT / "registration_load-gunicorn.log"
 GOAL_FLOOR_RATIO = 0.70
@@ -428,11 +424,6 @@ class Recorder:
         return [{"step": step, "count": len(values), "p50_ms": round(percentile(values, 0.50), 1),
                  "p95_ms": round(percentile(values, 0.95), 1), "max_ms": round(max(values), 1)}
                 for step, values in self.latencies.items()]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 async def walk(connector, citizen: Citizen, photos: dict[str, bytes], recorder: Recorder) -> bool:
@@ -944,17 +935,6 @@ def goal_notes(results: dict) -> list[str]:
     ]
 
 
-def write_docs(section: str) -> None:
-    """Replace this script's section of docs/benchmarks.md (or add it), leaving the others alone."""
-    text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^## {SECTION}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short smoke run: one level, short windows")
@@ -969,13 +949,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3,
                         help="pairs of (maximum, floor) measured at the best level; the median pair is reported")
     parser.add_argument("--people", type=int, default=10000, help="registry size (synthetic people)")
-    parser.add_argument("--write-docs", action="store_true")
-    parser.add_argument("--render-only", action="store_true",
-                        help="measure nothing: rewrite the docs section from bench/out/registration_load.json")
+    add_docs_arguments(parser, "registration_load")
     args = parser.parse_args()
     if args.render_only:
-        write_docs(render_docs(json.loads((OUT / "registration_load.json").read_text(encoding="utf-8"))))
-        print(f"Written to {DOCS.relative_to(ROOT)}")
+        render_saved("registration_load", render_docs)
         return
     if args.quick:
         args.levels, args.warmup, args.window, args.open_seconds, args.people, args.rounds = "4", 3, 8, 10, 2000, 1
@@ -1033,11 +1010,7 @@ def main() -> None:
     results["elapsed_s"] = round(time.monotonic() - run_started)
     for note in goal_notes(results):
         print(note)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "registration_load.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-    if args.write_docs:
-        write_docs(render_docs(results))
-        print(f"Written to {DOCS.relative_to(ROOT)}")
+    save_results("registration_load", results, render_docs, write_docs_too=args.write_docs)
 
 
 if __name__ == "__main__":

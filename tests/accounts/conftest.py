@@ -2,7 +2,6 @@
 fake SMS provider (a real HTTP server) and a real SMTP server."""
 import datetime
 import re
-import secrets
 import socket
 
 import pytest
@@ -14,6 +13,7 @@ from django.db import transaction
 from tests.accounts.sms_provider import sms_provider  # noqa: F401 - a fixture
 from tests.notify.conftest import RecordingHandler
 from vssid.accounts import services
+from tests.support.declarations import submitted_declaration
 from vssid.declarations.models import Declaration
 
 # The fixture person (a man born in 1995, registered in Hà Nội: CCCD 001 + 0 + 95). Their data must
@@ -51,23 +51,9 @@ def person() -> dict:
 @pytest.fixture
 def make_declaration(test_office):
     def make(**overrides) -> Declaration:
-        fields = {
-            **PERSON,
-            "status": Declaration.Status.SUBMITTED,
-            "date_of_birth": datetime.date(1995, 4, 12),
-            "sex": Declaration.Sex.MALE,
-            "id_document_type": Declaration.DocumentType.CCCD,
-            "address_province": test_office.province,
-            "address_commune": test_office.commune,
-            "office": test_office,
-            "email_declaration": False,
-            "reference_code": "K7Q4M2XA9E",
-            "confirmation_token": secrets.token_urlsafe(32),
-            "submitted_at": datetime.datetime(2025, 7, 5, 3, 0, tzinfo=datetime.UTC),
-            "visit_due_date": datetime.date(2025, 8, 5),
-        }
-        fields.update(overrides)
-        return Declaration.objects.create(**fields)
+        return submitted_declaration(test_office, PERSON, **{
+            "date_of_birth": datetime.date(1995, 4, 12), "sex": Declaration.Sex.MALE,
+            "email_declaration": False, **overrides})
 
     return make
 

@@ -2,13 +2,13 @@
 import datetime
 import email
 import email.policy
-import secrets
 import socket
 
 import pytest
 
 from aiosmtpd.controller import Controller
 
+from tests.support.declarations import submitted_declaration
 from vssid.declarations.models import Declaration
 
 # The fixture person. Their data must never reach a log line (see test_no_personal_data_in_logs).
@@ -25,23 +25,9 @@ PERSON = {
 @pytest.fixture
 def make_declaration(test_office):
     def make(**overrides) -> Declaration:
-        fields = {
-            **PERSON,
-            "status": Declaration.Status.SUBMITTED,
-            "date_of_birth": datetime.date(1986, 11, 2),
-            "sex": Declaration.Sex.FEMALE,
-            "id_document_type": Declaration.DocumentType.CCCD,
-            "address_province": test_office.province,
-            "address_commune": test_office.commune,
-            "office": test_office,
-            "email_declaration": True,
-            "reference_code": "K7Q4M2XA9E",
-            "confirmation_token": secrets.token_urlsafe(32),
-            "submitted_at": datetime.datetime(2025, 7, 5, 3, 0, tzinfo=datetime.UTC),
-            "visit_due_date": datetime.date(2025, 8, 5),
-        }
-        fields.update(overrides)
-        return Declaration.objects.create(**fields)
+        return submitted_declaration(test_office, PERSON, **{
+            "date_of_birth": datetime.date(1986, 11, 2), "sex": Declaration.Sex.FEMALE,
+            "email_declaration": True, **overrides})
 
     return make
 

@@ -15,8 +15,6 @@ Rules that shape this code:
 - The whole import is one transaction: a file that turns out not to be UTF-8 halfway through, or a
   crash, leaves the office list as it was.
 """
-import csv
-import itertools
 import math
 import re
 import unicodedata
@@ -28,7 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from vssid.core.csv_files import header_error_message, header_problems
+from vssid.core.csv_files import csv_rows
 
 from . import geo
 from .models import Commune, Office, Province
@@ -149,42 +147,17 @@ def import_offices(
 
 def _records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(starting line, {column: value}) for each non-empty record, after checking the header."""
-    iterator = iter(lines)
-    try:
-        first = next(iterator, None)
-        if first is None or not first.strip():
-            raise OfficeImportError(_("Tệp rỗng hoặc thiếu dòng tiêu đề."))
-        # Excel set to Vietnamese writes ";" between columns (the comma is the decimal sign there).
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.reader(itertools.chain([first], iterator), delimiter=delimiter)
-        # A byte-order mark survives when the caller did not open the file with utf-8-sig.
-        header = [name.strip().lstrip("\ufeff").lower() for name in next(reader)]
-        _check_header(header)
-        code_index = header.index("code")
-        previous_end = reader.line_num
-        for row in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                yield start, {
-                    "code": row[code_index] if code_index < len(row) else "",
-                    "__columns__": _("có %(found)s cột, tiêu đề có %(expected)s") % {
-                        "found": len(row), "expected": len(header),
-                    },
-                }
-                continue
+    for start, header, row in csv_rows(lines, known=COLUMNS, required=REQUIRED_COLUMNS, error=OfficeImportError):
+        if len(row) == len(header):
             yield start, dict(zip(header, row))
-    except UnicodeDecodeError as error:
-        raise OfficeImportError(_("Tệp không phải UTF-8 (hãy lưu dưới dạng “CSV UTF-8”): %s") % error) from error
-    except csv.Error as error:
-        raise OfficeImportError(_("Không đọc được CSV: %s") % error) from error
-
-
-def _check_header(header: list[str]) -> None:
-    problems = header_problems(header, required=REQUIRED_COLUMNS, known=COLUMNS)
-    if problems:
-        raise OfficeImportError(header_error_message(problems, COLUMNS))
+            continue
+        code_index = header.index("code")
+        yield start, {
+            "code": row[code_index] if code_index < len(row) else "",
+            "__columns__": _("có %(found)s cột, tiêu đề có %(expected)s") % {
+                "found": len(row), "expected": len(header),
+            },
+        }
 
 
 def _check_row(raw: dict[str, str], commune_provinces: dict[str, str], province_codes: set[str]):

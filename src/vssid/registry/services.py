@@ -12,7 +12,6 @@ Rules that shape the import (docs/registry.md has the file format):
 - Rows are upserted by mã số BHXH: running the same file twice changes nothing the second time,
   and an interrupted import is completed by running it again.
 """
-import csv
 import itertools
 import logging
 import random
@@ -23,9 +22,8 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from vssid.core.csv_files import header_error_message, header_problems
+from vssid.core.csv_files import csv_rows
 from vssid.cards import synthetic
 from vssid.cards.birth_places import PROVINCE_CODES_2016
 from vssid.cards.dates import age_on
@@ -164,32 +162,8 @@ def import_registry(
 def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str] | None]]:
     """(starting line, {column: value}) per non-empty record; None for a record with the wrong
     number of columns."""
-    iterator = iter(lines)
-    try:
-        first = next(iterator, None)
-        if first is None or not first.strip():
-            raise RegistryImportError(_("Tệp rỗng hoặc thiếu dòng tiêu đề."))
-        # Excel set to Vietnamese writes ";" between columns.
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.reader(itertools.chain([first], iterator), delimiter=delimiter)
-        header = [name.strip().lstrip("\ufeff").lower() for name in next(reader)]
-        _check_header(header)
-        previous_end = reader.line_num
-        for row in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            yield start, (dict(zip(header, row)) if len(row) == len(header) else None)
-    except UnicodeDecodeError as error:
-        raise RegistryImportError(_("Tệp không phải UTF-8 (hãy lưu dưới dạng “CSV UTF-8”).")) from error
-    except csv.Error as error:
-        raise RegistryImportError(_("Không đọc được CSV: %s") % error) from error
-
-
-def _check_header(header: list[str]) -> None:
-    problems = header_problems(header, required=REQUIRED_COLUMNS, known=COLUMNS)
-    if problems:
-        raise RegistryImportError(header_error_message(problems, COLUMNS))
+    for start, header, row in csv_rows(lines, known=COLUMNS, required=REQUIRED_COLUMNS, error=RegistryImportError):
+        yield start, (dict(zip(header, row)) if len(row) == len(header) else None)
 
 
 # Synthetic people ---------------------------------------------------------------------------------

@@ -51,8 +51,10 @@ def test_a_failed_change_keeps_the_photo_it_would_have_replaced(django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         front = services.attach_photo(draft, Photo.Kind.ID_FRONT, make_card_jpeg(seed=5))
         back = services.attach_photo(draft, Photo.Kind.ID_BACK, make_card_jpeg(seed=6))
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PhotoRejected):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PhotoRejected) as caught:
         services.attach_photo(draft, Photo.Kind.ID_BACK, make_card_jpeg(seed=5))  # the front again
+    assert caught.value.kind == Photo.Kind.ID_BACK
+    assert str(caught.value.message) == "Ảnh mặt sau giống hệt ảnh mặt trước – hãy chụp mặt sau của giấy tờ"
     assert stored(front) and stored(back)
 
 

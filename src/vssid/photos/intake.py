@@ -199,7 +199,7 @@ def sniff_format(data: bytes) -> str | None:
 
 def difference_hash(gray: np.ndarray, size: int) -> str:
     """dHash: is each cell of a (size+1) × size thumbnail brighter than its left neighbour?
-    size² bits as hex. Survives re-encoding and resizing; see services.ensure_distinct."""
+    size² bits as hex. Survives re-encoding and resizing; see services.is_same_picture."""
     # Lanczos, not area averaging: on cards photographed on a table it kept different cards ≥ 30
     # bits apart (of 256) where area averaging let two come within 21 — see services.
     thumbnail = Image.fromarray(gray).resize((size + 1, size), Image.Resampling.LANCZOS)

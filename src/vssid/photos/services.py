@@ -155,22 +155,11 @@ def is_same_picture(first: Photo, second: Photo) -> bool:
     return hamming_distance(first.dhash256, second.dhash256) <= SAME_PICTURE_MAX_DISTANCE
 
 
-def ensure_distinct(front: Photo, back: Photo) -> None:
-    """Refuse when the card's two sides are the same picture (works after a purge: fingerprints
-    stay). The order of the arguments does not matter: the refusal names the newer of the two —
-    the upload the citizen has to replace — so a front uploaded again after the back is told
-    "mặt trước giống hệt mặt sau" rather than the reverse."""
-    if not is_same_picture(front, back):
-        return
-    if front.created_at and back.created_at and front.created_at != back.created_at:
-        refused = front if front.created_at > back.created_at else back
-    else:  # unsaved rows or one instant: the back is the one that repeats the front
-        refused = front if front.kind == PhotoKind.ID_BACK else back
-    raise repeated_side(refused.kind)
-
-
 def repeated_side(kind: PhotoKind | str) -> PhotoRejected:
-    """The refusal of a side of the card that is the same picture as the other side."""
+    """The refusal of a side of the card that is the same picture as the other side (see
+    is_same_picture; it works after a purge, since fingerprints stay). It names the side the citizen
+    has to take again: a front uploaded again after the back is told "mặt trước giống hệt mặt sau".
+    Which side that is, declarations.services.attach_photos decides."""
     if kind == PhotoKind.ID_FRONT:
         return PhotoRejected(RejectionCode.SAME_AS_BACK, PhotoKind.ID_FRONT)
     return PhotoRejected(RejectionCode.SAME_AS_FRONT, PhotoKind.ID_BACK)

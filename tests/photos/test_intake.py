@@ -1,6 +1,9 @@
 """prepare_photo: what it accepts, what it outputs, and each reason it refuses a picture."""
+import contextlib
 import hashlib
 import io
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -10,9 +13,11 @@ from PIL import Image, ImageCms, ImageOps
 
 from tests.support import images
 from vssid.photos.errors import MESSAGES, PhotoRejected, RejectionCode
+from vssid.photos import intake
 from vssid.photos.intake import (
     MAX_SIDE,
     OUTPUT_LONG_SIDE,
+    PixelBudget,
     prepare_photo,
     sniff_format,
 )
@@ -564,31 +569,112 @@ def test_the_message_is_lazy_and_the_code_is_stable():
     assert str(error) == "id_back: too_small"  # what a log line shows: no personal data
 
 
-def test_a_process_works_on_one_photo_at_a_time(monkeypatch):
-    """Uploads arriving together on a web process's threads wait their turn, so their decoded
-    pixels are never in memory together (the bound behind the web workers' memory figures)."""
-    import threading
-    import time
+class RecordingBudget(PixelBudget):
+    """A budget that remembers each reservation and the most pixels held at once."""
 
-    from vssid.photos import intake
+    def __init__(self, capacity):
+        super().__init__(capacity)
+        self.reservations, self.most, self._held = [], 0, 0
 
-    active, most = [0], [0]
-    decode = intake._decode_downscaled
+    @contextlib.contextmanager
+    def reserve(self, pixels):
+        with super().reserve(pixels):
+            self.reservations.append(pixels)
+            self._held += pixels
+            self.most = max(self.most, self._held)
+            try:
+                yield
+            finally:
+                self._held -= pixels
 
-    def counting_decode(*args, **kwargs):
-        active[0] += 1
-        most[0] = max(most[0], active[0])
-        time.sleep(0.05)  # long enough for the other threads to arrive meanwhile
-        try:
-            return decode(*args, **kwargs)
-        finally:
-            active[0] -= 1
 
-    monkeypatch.setattr(intake, "_decode_downscaled", counting_decode)
-    card = images.make_card_jpeg(seed=11)
-    threads = [threading.Thread(target=prepare_photo, args=(card, PhotoKind.ID_FRONT)) for _ in range(3)]
+def holding(budget, pixels, entered, release):
+    """A thread that reserves `pixels`, says so, and holds them until `release` is set."""
+    def hold():
+        with budget.reserve(pixels):
+            entered.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    return thread
+
+
+def test_photos_that_fit_the_budget_together_are_worked_on_together():
+    budget = PixelBudget(10)
+    release = threading.Event()
+    first, second, third = threading.Event(), threading.Event(), threading.Event()
+    threads = [holding(budget, 4, first, release), holding(budget, 4, second, release)]
+    assert first.wait(10) and second.wait(10)  # 8 of 10: both at once
+
+    threads.append(holding(budget, 4, third, release))
+    assert not third.wait(0.2)  # 12 would be more than 10: it waits
+
+    release.set()
+    assert third.wait(10)
+    for thread in threads:
+        thread.join(10)
+
+
+def test_a_picture_larger_than_the_whole_budget_runs_alone():
+    budget = PixelBudget(10)
+    release, small, large = threading.Event(), threading.Event(), threading.Event()
+    first = holding(budget, 1, small, release)
+    assert small.wait(10)
+    second = holding(budget, 50, large, release)
+    assert not large.wait(0.2)  # not beside another picture
+
+    release.set()
+    assert large.wait(10)  # but it is not refused either
+    first.join(10)
+    second.join(10)
+
+
+def test_the_budget_serves_pictures_in_the_order_they_came():
+    """A large picture waiting for room is not overtaken by small ones that would still fit."""
+    budget = PixelBudget(10)
+    release_first, release_rest = threading.Event(), threading.Event()
+    first, large, small = threading.Event(), threading.Event(), threading.Event()
+    threads = [holding(budget, 6, first, release_first)]
+    assert first.wait(10)
+    threads.append(holding(budget, 8, large, release_rest))
+    time.sleep(0.1)  # the large one is in line first
+    threads.append(holding(budget, 2, small, release_rest))
+    assert not small.wait(0.2)  # 6 + 2 would fit, but the large one came first
+
+    release_first.set()
+    assert large.wait(10) and small.wait(10)  # 8 + 2
+    release_rest.set()
+    for thread in threads:
+        thread.join(10)
+
+
+def test_a_photo_reserves_the_size_it_decodes_at(monkeypatch):
+    """A 12 MP JPEG decodes at half its size (libjpeg's reduced decode), so it reserves a quarter of
+    its pixels, and three of them fit in the budget together; a PNG has no reduced decode."""
+    budget = RecordingBudget(intake.MAX_PIXELS)
+    monkeypatch.setattr(intake, "decoding_budget", budget)
+    card = images.make_card_image(4032, 3024, seed=12)
+
+    prepare_photo(images.encode(card, "JPEG", quality=90), PhotoKind.ID_FRONT)
+    prepare_photo(images.encode(card.resize((2000, 1500)), "PNG"), PhotoKind.ID_FRONT)
+
+    assert budget.reservations == [2016 * 1512, 2000 * 1500]
+    assert 3 * budget.reservations[0] <= intake.MAX_PIXELS
+
+
+def test_photos_arriving_together_never_hold_more_than_the_budget(monkeypatch):
+    """Uploads arriving together on a process's threads are decoded side by side only as far as the
+    budget allows (the bound behind the web workers' memory figures)."""
+    card = images.make_card_jpeg(1600, 1000, seed=11)
+    budget = RecordingBudget(1600 * 1000 * 2)  # room for two of them
+    monkeypatch.setattr(intake, "decoding_budget", budget)
+
+    threads = [threading.Thread(target=prepare_photo, args=(card, PhotoKind.ID_FRONT)) for _ in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
-    assert most[0] == 1
+        thread.join(60)
+
+    assert len(budget.reservations) == 5
+    assert budget.most <= budget.capacity

@@ -1,6 +1,7 @@
 """store_photo / purge_photo / open_photo: private storage and the Photo row stay consistent."""
 import io
 import os
+import threading
 import time
 import uuid
 
@@ -16,7 +17,8 @@ from vssid.photos.errors import PhotoRejected
 from vssid.photos.kinds import PhotoKind
 from vssid.photos.models import Photo
 from vssid.photos.selectors import open_photo
-from vssid.photos.services import is_same_picture, purge_photo, store_photo, sweep_orphan_files
+from vssid.photos import services as photo_services
+from vssid.photos.services import is_same_picture, new_photos, purge_photo, store_photo, sweep_orphan_files
 from vssid.core.storage import PrivateFileSystemStorage
 
 from .helpers import stored_files
@@ -92,6 +94,56 @@ def test_when_the_row_cannot_be_written_the_file_is_removed(private_storage, mon
 
     with pytest.raises(DatabaseError):
         store_photo(images.make_card_jpeg(seed=44), PhotoKind.ID_FRONT)
+
+    assert stored_files(private_storage) == []
+
+
+def three_uploads():
+    return {PhotoKind.PORTRAIT: images.make_portrait_jpeg(), PhotoKind.ID_FRONT: images.make_card_jpeg(seed=45),
+            PhotoKind.ID_BACK: images.make_card_jpeg(seed=46)}
+
+
+def test_the_photos_of_one_upload_are_worked_on_side_by_side(private_storage, monkeypatch):
+    together = threading.Barrier(2, timeout=10)  # one after another, it would break
+    prepare = photo_services.prepare_photo
+
+    def prepare_beside_the_others(stream, kind):
+        if kind != PhotoKind.ID_BACK:  # the third waits for a free thread
+            together.wait()
+        return prepare(stream, kind)
+
+    monkeypatch.setattr(photo_services, "prepare_photo", prepare_beside_the_others)
+
+    outcomes = new_photos(three_uploads())
+
+    assert {kind: type(outcome) for kind, outcome in outcomes.items()} == dict.fromkeys(three_uploads(), Photo)
+    assert len(stored_files(private_storage)) == 3
+    assert not Photo.objects.exists()  # rows unsaved: the caller saves them together
+
+
+def test_a_refused_photo_among_others_is_told_and_the_others_are_kept(private_storage):
+    uploads = {**three_uploads(), PhotoKind.ID_BACK: images.PDF_BYTES}
+
+    outcomes = new_photos(uploads)
+
+    assert isinstance(outcomes[PhotoKind.ID_BACK], PhotoRejected)
+    assert isinstance(outcomes[PhotoKind.PORTRAIT], Photo) and isinstance(outcomes[PhotoKind.ID_FRONT], Photo)
+    assert sorted(stored_files(private_storage)) == sorted(
+        outcomes[kind].storage_name for kind in (PhotoKind.PORTRAIT, PhotoKind.ID_FRONT))
+
+
+def test_when_one_photo_fails_unexpectedly_the_files_of_the_others_are_removed(private_storage, monkeypatch):
+    prepare = photo_services.prepare_photo
+
+    def failing_for_the_back(stream, kind):
+        if kind == PhotoKind.ID_BACK:
+            raise MemoryError("the decoder ran out of memory")
+        return prepare(stream, kind)
+
+    monkeypatch.setattr(photo_services, "prepare_photo", failing_for_the_back)
+
+    with pytest.raises(MemoryError):
+        new_photos(three_uploads())
 
     assert stored_files(private_storage) == []
 

@@ -104,18 +104,19 @@ def attach_photos(declaration: Declaration, uploads: Mapping[str, object]) -> tu
     kind; return the draft as saved and the refusals by kind. A refused photo changes nothing, and
     the ones accepted beside it are kept all the same.
 
-    The image work, nearly all of the time, runs before the draft is locked: the lock and the
-    database connection are then held for one insert of every new row and one update of the draft
-    (the photo step went from 21 SQL statements to 6).
+    The image work, nearly all of the time, runs before the draft is locked, on all the photos at
+    once (photos.services.new_photos): the lock and the database connection are then held for one
+    insert of every new row and one update of the draft (the photo step went from 21 SQL
+    statements to 6).
     """
     accepted: dict[str, Photo] = {}
     refused: dict[str, PhotoRejected] = {}
-    for kind in PHOTO_FIELD:
-        if kind in uploads:
-            try:
-                accepted[kind] = photo_services.new_photo(uploads[kind], kind)
-            except PhotoRejected as rejection:
-                refused[kind] = rejection
+    outcomes = photo_services.new_photos({kind: uploads[kind] for kind in PHOTO_FIELD if kind in uploads})
+    for kind, outcome in outcomes.items():
+        if isinstance(outcome, PhotoRejected):
+            refused[kind] = outcome
+        else:
+            accepted[kind] = outcome
     try:
         with transaction.atomic():
             draft = _locked_draft(declaration)

@@ -19,7 +19,9 @@ import functools
 import hashlib
 import io
 import logging
+import queue
 import threading
+from collections import deque
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -122,23 +124,54 @@ class PreparedPhoto:
         return f"PreparedPhoto({self.width}×{self.height}, {len(self.jpeg)} bytes, {self.source_format})"
 
 
-# One photo at a time in a process (intake here, scanning in qr_scan.py). A decoded photo and its working copies take up to ~150 MB
-# (MAX_PIXELS), and a web process serves several requests on its threads: without this, uploads
-# arriving together piled up in one process (291 MB per worker under load, docs/benchmarks.md).
-# The CPU is no less busy with one at a time, and other pages are served meanwhile.
-one_photo_at_a_time = threading.Lock()
+class PixelBudget:
+    """How many decoded pixels the photos being worked on in this process may hold at once.
+
+    A photo reserves its decoded size before decoding and waits, in arrival order, until it fits;
+    one larger than the whole budget runs alone. The three photos of one upload (a 12 MP JPEG
+    decodes at 2016 × 1512, 3 MP) are then worked on together, on both cores, where a single lock
+    made them wait for each other; and the most a process holds in pixels stays what one photo of
+    MAX_PIXELS held under that lock (uploads arriving together once piled up to 291 MB per worker,
+    docs/benchmarks.md).
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._in_use = 0
+        self._waiting: deque[object] = deque()
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def reserve(self, pixels: int) -> Iterator[None]:
+        with self._changed:
+            turn = object()
+            self._waiting.append(turn)
+            self._changed.wait_for(lambda: self._waiting[0] is turn and self._fits(pixels))
+            self._waiting.popleft()
+            self._in_use += pixels
+            self._changed.notify_all()  # the next in line may fit beside this one
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._in_use -= pixels
+                self._changed.notify_all()
+
+    def _fits(self, pixels: int) -> bool:
+        return self._in_use == 0 or self._in_use + pixels <= self.capacity
+
+
+# Shared by intake here and scanning in qr_scan.py.
+decoding_budget = PixelBudget(MAX_PIXELS)
 
 
 def prepare_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> PreparedPhoto:
     """Check and re-encode one upload (a file object or bytes); raise PhotoRejected if unusable.
 
     The file's name and declared content type are ignored: only its bytes decide what it is.
+    Safe to call from several threads at once (decoding_budget bounds their memory).
     """
-    with one_photo_at_a_time:
-        return _prepare_photo(stream, PhotoKind(kind))
-
-
-def _prepare_photo(stream: BinaryIO | bytes, kind: PhotoKind) -> PreparedPhoto:
+    kind = PhotoKind(kind)
     data = _read_limited(stream, settings.VSSID_PHOTO_MAX_BYTES, kind)
     source_format = sniff_format(data)
     if source_format is None:
@@ -151,8 +184,17 @@ def _prepare_photo(stream: BinaryIO | bytes, kind: PhotoKind) -> PreparedPhoto:
 
     orientation = _read_orientation(image)
     icc_profile = image.info.get("icc_profile")
+    target = fit_within((width, height), OUTPUT_LONG_SIDE)
     with _decoding(kind):
-        image = _decode_downscaled(image, OUTPUT_LONG_SIDE)
+        _plan_reduced_decode(image, target)
+    with decoding_budget.reserve(image.width * image.height):  # the size it will decode at
+        return _finish(image, target, orientation, icc_profile, source_format, kind)
+
+
+def _finish(image: Image.Image, target: tuple[int, int], orientation: int, icc_profile: bytes | None,
+            source_format: str, kind: PhotoKind) -> PreparedPhoto:
+    with _decoding(kind):
+        image = _decode_to(image, target)
     image = _to_srgb(image, icc_profile)
     if orientation in _UPRIGHT:
         image = image.transpose(_UPRIGHT[orientation])
@@ -271,14 +313,22 @@ def _read_orientation(image: Image.Image) -> int:
     return value if isinstance(value, int) else 1
 
 
-def _decode_downscaled(image: Image.Image, long_side: int) -> Image.Image:
-    width, height = image.size
+def fit_within(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """`size` scaled down (never up) so that its longer side is at most `long_side`."""
+    width, height = size
     ratio = min(1.0, long_side / max(width, height))
-    target = (max(1, round(width * ratio)), max(1, round(height * ratio)))
-    if image.format in {"JPEG", "MPO"} and ratio < 1:
-        # libjpeg scales by 1/2, 1/4 or 1/8 while decoding: a 12 MP photo decodes at 2016 × 1512,
-        # about 3× faster and 4× less memory than a full decode; the resize below does the rest.
+    return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
+def _plan_reduced_decode(image: Image.Image, target: tuple[int, int]) -> None:
+    """Ask libjpeg to scale by 1/2, 1/4 or 1/8 while decoding, to the smallest size still at least
+    `target`: a 12 MP photo then decodes at 2016 × 1512, in 4× less memory. `image.size` becomes
+    the size it will decode at. Other formats have no reduced decode."""
+    if image.format in {"JPEG", "MPO"} and target != image.size:
         image.draft("RGB", target)
+
+
+def _decode_to(image: Image.Image, target: tuple[int, int]) -> Image.Image:
     image.load()
     image = _to_rgb(image)
     if image.size != target:
@@ -287,11 +337,16 @@ def _decode_downscaled(image: Image.Image, long_side: int) -> Image.Image:
 
 
 def _shrink(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """Downscale by area averaging (OpenCV's INTER_AREA, the antialiased reduction). Measured
-    here for 2016 × 1512 → 1600 × 1200: 18 ms against 50 ms for Pillow's Lanczos, and 74 ms
-    against 145 ms from a full 12 MP HEIC; print stays as crisp."""
+    """Downscale without aliasing. Less than 2× (what is left after libjpeg's reduced decode),
+    bilinear interpolation already averages every source pixel into the result: 2016 × 1512 →
+    1600 × 1200 took 4 ms of CPU against 34–40 ms by area averaging, and the two results differ by
+    45 dB PSNR, nothing an eye or the checks can tell. From 2× on (a full HEIC or PNG decode),
+    bilinear would skip pixels, so area averaging (OpenCV's INTER_AREA: 74 ms against 145 ms for
+    Pillow's Lanczos from a 12 MP HEIC)."""
     mode = image.mode
-    pixels = cv2.resize(np.asarray(image), size, interpolation=cv2.INTER_AREA)
+    reduction = max(image.width / size[0], image.height / size[1])
+    interpolation = cv2.INTER_LINEAR if reduction < 2 else cv2.INTER_AREA
+    pixels = cv2.resize(np.asarray(image), size, interpolation=interpolation)
     return Image.fromarray(pixels, mode)
 
 
@@ -357,28 +412,35 @@ def _check_sharpness(gray: np.ndarray, kind: PhotoKind) -> None:
         raise PhotoRejected(RejectionCode.BLURRY, kind)
 
 
-_cascades = threading.local()
+# Face cascades not in use. A CascadeClassifier keeps scratch buffers, so two threads may not
+# share one; each costs ~4 MB, so a process keeps as many as it has used at once (one per portrait
+# being checked), not one per thread that ever checked a portrait.
+_idle_cascades: queue.SimpleQueue[cv2.CascadeClassifier] = queue.SimpleQueue()
 
 
-def _face_cascade() -> cv2.CascadeClassifier:
-    """The Haar cascade shipped in OpenCV 4.x wheels, loaded once per thread on first use: a
-    CascadeClassifier keeps scratch buffers and is not safe to share between threads."""
-    cascade = getattr(_cascades, "frontal_face", None)
-    if cascade is None:
+@contextlib.contextmanager
+def _face_cascade() -> Iterator[cv2.CascadeClassifier]:
+    """A Haar cascade of those shipped in OpenCV 4.x wheels, for this thread until the block ends."""
+    try:
+        cascade = _idle_cascades.get_nowait()
+    except queue.Empty:
         path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
         cascade = cv2.CascadeClassifier(path)
         if cascade.empty():
-            raise ImproperlyConfigured(f"OpenCV face cascade missing at {path} (OpenCV 5 wheels do not ship it)")
-        _cascades.frontal_face = cascade
-    return cascade
+            raise ImproperlyConfigured(f"OpenCV face cascade missing at {path} (OpenCV 5 wheels do not ship it)") from None
+    try:
+        yield cascade
+    finally:
+        _idle_cascades.put(cascade)
 
 
 def count_faces(gray: np.ndarray) -> int:
     """Frontal faces whose box spans at least MIN_FACE_FRACTION of the short side."""
     smallest = max(24, int(min(gray.shape) * MIN_FACE_FRACTION))
-    boxes = _face_cascade().detectMultiScale(
-        gray, scaleFactor=FACE_SCALE_FACTOR, minNeighbors=FACE_MIN_NEIGHBOURS, minSize=(smallest, smallest)
-    )
+    with _face_cascade() as cascade:
+        boxes = cascade.detectMultiScale(
+            gray, scaleFactor=FACE_SCALE_FACTOR, minNeighbors=FACE_MIN_NEIGHBOURS, minSize=(smallest, smallest)
+        )
     # The detector sometimes reports one face twice at neighbouring scales: count boxes whose
     # centre lies inside an already counted box once.
     counted: list[tuple[int, int, int, int]] = []

@@ -56,7 +56,7 @@ from vssid.cards.qr import parse_card_qr
 
 # Importing intake also registers the HEIF opener and sets Pillow's decompression-bomb guard.
 from .errors import RejectionCode
-from .intake import MAX_PIXELS, MAX_SIDE, one_photo_at_a_time, sniff_format
+from .intake import MAX_PIXELS, MAX_SIDE, decoding_budget, fit_within, sniff_format
 
 logger = logging.getLogger(__name__)
 
@@ -178,11 +178,14 @@ def scan_photo(stream: BinaryIO | bytes, *, max_bytes: int | None = None) -> Sca
     if source_format is None:
         return ScanResult.failed(RejectionCode.WRONG_TYPE)
     try:
-        with one_photo_at_a_time, _decoding():
+        with _decoding():
             picture = _EncodedPicture(data, source_format)
             if picture.too_large:
                 return ScanResult.failed(RejectionCode.TOO_MANY_PIXELS)
-            texts, found_by = _search(picture)
+            width, height = picture.full_size
+            # The last fallback reads the picture at full resolution: reserve that much.
+            with decoding_budget.reserve(width * height):
+                texts, found_by = _search(picture)
     except _Unreadable as refusal:
         return ScanResult.failed(refusal.code)
     if not texts:
@@ -282,7 +285,7 @@ class _EncodedPicture(_Picture):
 
     def working(self) -> np.ndarray:
         if self._working is None:
-            target = _fit(self._size, WORK_LONG_SIDE)
+            target = fit_within(self._size, WORK_LONG_SIDE)
             if self._format == "JPEG" and target != self._size:
                 image = self._open()
                 # libjpeg picks the smallest 1/2, 1/4, 1/8 scale at least this large, and skips
@@ -305,7 +308,7 @@ class _EncodedPicture(_Picture):
 class _LoadedPicture(_Picture):
     def __init__(self, image: Image.Image) -> None:
         self._full = _gray(image)
-        self._working = _shrink(self._full, _fit(image.size, WORK_LONG_SIDE))
+        self._working = _shrink(self._full, fit_within(image.size, WORK_LONG_SIDE))
 
     @property
     def full_size(self) -> tuple[int, int]:
@@ -331,12 +334,6 @@ def _gray(image: Image.Image) -> np.ndarray:
     if image.mode != "L":
         image = image.convert("L")
     return np.asarray(image)
-
-
-def _fit(size: tuple[int, int], long_side: int) -> tuple[int, int]:
-    width, height = size
-    ratio = min(1.0, long_side / max(width, height))
-    return max(1, round(width * ratio)), max(1, round(height * ratio))
 
 
 def _shrink(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -7,8 +7,13 @@ a copy of the storage alone shows no picture.
 """
 from __future__ import annotations
 
+import contextvars
 import datetime
+import os
+import threading
 import uuid
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
 from django.core.files.base import ContentFile
@@ -85,6 +90,71 @@ def new_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> Photo:
         storage.delete(name)
         raise
     return photo
+
+
+def new_photos(uploads: Mapping[str, BinaryIO | bytes]) -> dict[str, Photo | PhotoRejected]:
+    """new_photo() for the uploads of one request (kind → file), worked on together: kind → the
+    unsaved row, or the refusal. Any other failure is raised once every upload is done, after the
+    files already stored for the others are deleted.
+
+    Decoding, resizing and encoding release the GIL, so photos side by side use both cores: three
+    12 MP photos took 208 ms instead of 302 ms (see PHOTO_THREADS for what it costs in memory).
+    """
+    if len(uploads) <= 1:
+        return {kind: _photo_or_refusal(stream, kind) for kind, stream in uploads.items()}
+    pool = _photo_threads()
+    # Each task runs in a copy of this request's context, so its log lines carry the request's id.
+    futures = {kind: pool.submit(contextvars.copy_context().run, _photo_or_refusal, stream, kind)
+               for kind, stream in uploads.items()}
+    outcomes: dict[str, Photo | PhotoRejected] = {}
+    failure: BaseException | None = None
+    for kind, future in futures.items():
+        try:
+            outcomes[kind] = future.result()
+        except BaseException as error:  # noqa: BLE001 — re-raised below, once the others are done
+            failure = failure or error
+    if failure is not None:
+        for outcome in outcomes.values():
+            if isinstance(outcome, Photo):
+                discard_unsaved(outcome)
+        raise failure
+    return outcomes
+
+
+def _photo_or_refusal(stream: BinaryIO | bytes, kind: str) -> Photo | PhotoRejected:
+    try:
+        return new_photo(stream, kind)
+    except PhotoRejected as refusal:
+        return refusal
+
+
+# The threads that work on a process's photos: long-lived, so that each keeps the storage client it
+# made (django-storages' S3 client is per thread) instead of making one per photo. Two: three 12 MP
+# photos took 302 ms one at a time, 208 ms two at a time and 202 ms three at a time on two cores,
+# and a process grew by 36, 52 and 83 MB for them (glibc keeps what was freed, for the next photo).
+# intake.decoding_budget still bounds a process's pixels when large photos come together. They never
+# touch the database: a connection opened on one of them would never be closed by a request's end.
+PHOTO_THREADS = 2
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _photo_threads() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=PHOTO_THREADS, thread_name_prefix="photo")
+        return _pool
+
+
+def _forget_photo_threads() -> None:
+    """In a forked child (gunicorn's workers are forked from a loaded master): the parent's threads
+    did not come along, so the child starts its own when it first needs them."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_photo_threads)
 
 
 def discard_unsaved(photo: Photo) -> None:

@@ -25,13 +25,21 @@ worker_class = "gthread"
 timeout = int(_env("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(_env("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(_env("GUNICORN_KEEPALIVE", "5"))
+# The application is loaded and warmed once, in the master (when_ready below), and every worker is
+# forked from it: the workers share the master's pages of code and start-up objects instead of each
+# importing its own copy, and a replacement worker is ready at once. An idle worker went from
+# 158 MB resident and 115 MB PSS (its share of the machine's memory) to 92 MB and 33 MB, and under
+# load the server took 25–35 MB less per worker (docs/benchmarks.md, "Changes of 2026-12-08").
+# The price: SIGHUP no longer loads new code; a release restarts the service, whose socket systemd
+# holds meanwhile (deploy/systemd/vssid-web.socket, docs/deploy.md).
+preload_app = True
 # Recycle workers now and then so that a slow leak (image libraries) never grows unbounded; the
-# jitter keeps them from all restarting at once. Not often: a new worker spends ~1 s of CPU
-# importing and warming up (vssid.core.warmup), then compiles templates and opens connections in
-# its first requests, while the others carry its share. Every 1,000 requests, that was every
-# ~15 s per worker at the benchmark's rate, and 1600-px registrations ran at 4.2–5.1/s; without
-# recycling, 6.0–6.4/s, with each worker's memory flat (within 2 MB) from its ~1,500th request to
-# its 8,000th (bench/registration_load.py, docs/benchmarks.md).
+# jitter keeps them from all restarting at once. Not often: a worker opens its connections and fills
+# its caches in its first requests while the others carry its share. Every 1,000 requests (when
+# each worker still imported everything itself, ~1 s of CPU), that was every ~15 s per worker at the
+# benchmark's rate, and 1600-px registrations ran at 4.2–5.1/s; without recycling, 6.0–6.4/s, with
+# each worker's memory flat (within 2 MB) from its ~1,500th request to its 8,000th
+# (bench/registration_load.py, docs/benchmarks.md).
 max_requests = int(_env("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = int(_env("GUNICORN_MAX_REQUESTS_JITTER", "2000"))
 # X-Forwarded-* are believed from the reverse proxy only: the same list the rate limits trust.
@@ -87,7 +95,9 @@ def on_starting(server):
             entry.unlink(missing_ok=True)
 
 
-def post_worker_init(worker):
+def when_ready(server):
+    """In the master, once the application is loaded (preload_app) and before the first worker is
+    forked: ready it, so that every worker starts warm and shares what this made."""
     from vssid.core.warmup import warm_up
 
     warm_up()

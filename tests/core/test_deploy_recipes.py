@@ -3,6 +3,8 @@ checked without running them is checked: they parse, every command they run exis
 variable they set is one the code reads, and the limits agree with the application's."""
 import configparser
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,28 @@ def test_systemd_units_run_existing_commands_as_an_unprivileged_user(name):
             argv = line.removeprefix("ExecStart=").split()
             assert argv[0] == "/opt/vssid/venv/bin/vssid"
             assert_vssid_command_exists([a.replace("%H-%i", "host-1") for a in argv])
+
+
+def test_systemd_accepts_every_unit(tmp_path):
+    """systemd's own checker, with the install path pointing at this checkout's `vssid`."""
+    installed = str(Path(sys.executable).with_name("vssid"))
+    for path in (DEPLOY / "systemd").iterdir():
+        (tmp_path / path.name).write_text(path.read_text().replace("/opt/vssid/venv/bin/vssid", installed))
+    units = sorted(str(path) for path in tmp_path.iterdir())
+    checked = subprocess.run(["systemd-analyze", "verify", "--man=no", *units], capture_output=True, text=True,
+                             timeout=60)
+    assert (checked.returncode, checked.stderr) == (0, "")
+
+
+def test_the_web_service_listens_on_a_socket_systemd_holds_across_restarts():
+    socket_unit, service = unit("vssid-web.socket"), unit("vssid-web.service")
+    assert socket_unit["Socket"]["ListenStream"] == "127.0.0.1:8000"
+    assert "vssid-web.socket" in service["Unit"]["Requires"]
+    # The workers are forked from a master that loaded the code, so a reload could not bring new code.
+    assert "ExecReload" not in service["Service"]
+    assert service["Service"]["Type"] == "notify"
+    upstream = re.search(r"upstream vssid_web \{\s*server ([0-9.:]+);", (DEPLOY / "nginx" / "vssid.conf").read_text()).group(1)
+    assert upstream == socket_unit["Socket"]["ListenStream"]
 
 
 def test_the_timer_starts_the_scheduled_jobs():

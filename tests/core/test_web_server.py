@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -123,3 +124,70 @@ def test_gunicorn_serves_pages_static_files_probes_and_metrics_of_every_process(
             "request_id": "3f2c1a9b8d7e6f5a4b3c2d1e0f9a8b7c"}.items() <= start_page[0].items()
     assert isinstance(start_page[0]["duration_ms"], float)
     assert not any("/healthz" in json.dumps(line) for line in lines)  # no paths, no access log
+
+
+def serve_on(listener: socket.socket, env: dict, log) -> subprocess.Popen:
+    """`vssid web` started as systemd starts it from vssid-web.socket: the listening socket handed
+    over as file descriptor 3, with LISTEN_FDS and LISTEN_PID (the shell's pid, which exec keeps)."""
+    fd = listener.fileno()
+    move = f"exec 3<&{fd} {fd}<&-; " if fd != 3 else ""
+    handover = f'{move}LISTEN_FDS=1 LISTEN_PID=$$ exec "$@"'
+    return subprocess.Popen(["bash", "-c", handover, "bash", sys.executable, "-m", "vssid", "web", "--workers", "1"],
+                            env=env, pass_fds=[fd], stdout=log, stderr=log)
+
+
+def test_a_restart_on_a_socket_held_for_it_refuses_no_request(tmp_path):
+    """A release restarts the web service (the workers are forked from a master that loaded the old
+    code) while vssid-web.socket keeps listening: requests made while no server runs wait in the
+    socket's queue and are answered by the new one."""
+    from django.db import connection
+
+    env = {**os.environ, "DATABASE_URL": database_url_of(connection.settings_dict), "DEBUG": "0",
+           "VSSID_VAR_DIR": str(tmp_path / "var"), "STATIC_ROOT": str(tmp_path / "static"),
+           "GUNICORN_THREADS": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "LOG_LEVEL": "WARNING"}
+    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    log = (tmp_path / "web.log").open("w+")
+    answers, stop = [], threading.Event()
+
+    def citizen_after_citizen():
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                status = get(f"{base}/healthz")[0]
+            except OSError as error:
+                status = type(error).__name__
+            answers.append((started, time.monotonic(), status))
+
+    first = serve_on(listener, env, log)
+    second = None
+    client = threading.Thread(target=citizen_after_citizen)
+    output = ""
+    try:
+        assert get(f"{base}/healthz")[0] == 200  # waits in the queue until the first server is up
+        client.start()
+        time.sleep(0.5)
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=DEADLINE) == 0
+        gone = time.monotonic()
+        time.sleep(0.5)  # nobody serves the socket now
+        second = serve_on(listener, env, log)
+        assert get(f"{base}/healthz")[0] == 200
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        if client.is_alive():
+            client.join(DEADLINE)
+        for server in (first, second):
+            if server is not None and server.poll() is None:
+                server.kill()
+                server.wait(timeout=DEADLINE)
+        listener.close()
+        log.seek(0)
+        output = log.read()
+        log.close()
+        print(output)  # shown by pytest when the test fails
+
+    assert {status for _started, _ended, status in answers} == {200}, output
+    during_the_gap = [a for a in answers if a[1] > gone and a[0] < gone + 0.5]
+    assert during_the_gap, "no request was made while no server ran"

@@ -279,12 +279,17 @@ def memory_of(pid: int) -> dict | None:
 
 
 class Sampler(threading.Thread):
-    """Every half second: each web worker's memory, and the server's connections to the database."""
+    """Every half second: each web worker's memory, the master's, the whole server's (their PSS added
+    up at the same instant: what the server takes of the machine's memory), and the server's
+    connections to the database."""
 
     def __init__(self, master: int):
         super().__init__(daemon=True)
         self.master = master
         self.peak: dict[int, dict] = {}  # worker pid → highest rss/pss/uss seen in this phase
+        self.master_peak: dict = {}  # the master's highest rss/pss/uss in this phase
+        self.peak_server_pss = 0.0  # the highest sum of the master's and the workers' PSS
+        self.peak_workers = 0  # how many workers were alive at most
         self.peak_connections = 0  # in this phase
         self.workers_seen: set[int] = set()
         # PostgreSQL backends that served the workers → their CPU seconds when last seen: a recycled
@@ -296,14 +301,23 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as db:
             while not self.stopping.wait(0.5):
+                server_pss, workers = 0.0, 0
                 for pid in worker_pids(self.master):
                     sample = memory_of(pid)
                     if sample:
+                        server_pss, workers = server_pss + sample["pss_mb"], workers + 1
                         with self.lock:
                             peak = self.peak.setdefault(pid, dict(sample))
                             for key, value in sample.items():
                                 peak[key] = max(peak[key], value)
                             self.workers_seen.add(pid)
+                master = memory_of(self.master)
+                if master:
+                    with self.lock:
+                        for key, value in master.items():
+                            self.master_peak[key] = max(self.master_peak.get(key, 0), value)
+                        self.peak_server_pss = max(self.peak_server_pss, server_pss + master["pss_mb"])
+                        self.peak_workers = max(self.peak_workers, workers)
                 rows = db.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
                                   [DATABASE]).fetchall()
                 with self.lock:
@@ -322,10 +336,14 @@ class Sampler(threading.Thread):
         """The peaks since the previous call, and a fresh start for the next."""
         with self.lock:
             peaks, connections_ = list(self.peak.values()), self.peak_connections
-            self.peak, self.peak_connections = {}, 0
+            master, server_pss, workers = self.master_peak, self.peak_server_pss, self.peak_workers
+            self.peak, self.peak_connections, self.master_peak, self.peak_server_pss = {}, 0, {}, 0.0
         return {"peak_connections": connections_,
                 **{f"max_{key}": round(max((p[key] for p in peaks), default=0), 1)
-                   for key in ("rss_mb", "pss_mb", "uss_mb")}}
+                   for key in ("rss_mb", "pss_mb", "uss_mb")},
+                **{f"master_{key}": round(master.get(key, 0), 1) for key in ("rss_mb", "pss_mb")},
+                "max_server_pss_mb": round(server_pss, 1), "workers": workers,
+                "server_pss_per_worker_mb": round(server_pss / workers, 1) if workers else 0}
 
 
 # The load generator --------------------------------------------------------------------------------
@@ -813,17 +831,22 @@ def render_docs(results: dict) -> str:
     mem = results["memory"]
     lines += [
         "",
-        f"**Web workers' memory** (a fresh server for each photo set; every worker process sampled every 0.5 s, "
-        f"{mem['workers_seen']} of them over the run, gunicorn recycling each after its `max_requests`), the most "
-        "any one worker held: resident "
-        "(RSS), proportional (PSS: shared pages divided among the processes sharing them) and unique (USS); and "
-        f"the server's PostgreSQL connections (persistent, one per worker thread; max_connections "
-        f"{m['max_connections']}):",
+        f"**Web workers' memory** (a fresh server for each photo set; every process sampled every 0.5 s, "
+        f"{mem['workers_seen']} workers over the run, gunicorn recycling each after its `max_requests`): the most "
+        "any one worker held, resident (RSS: every page it maps, the shared ones included), proportional (PSS: "
+        "each shared page divided among the processes sharing it) and unique (USS); the master's (it loads the "
+        "application and the workers are forked from it, sharing its pages); the whole server's, the master's "
+        "and the workers' PSS added up at the same instant (what the server takes of the machine's memory), and "
+        "that divided by the workers; and the server's PostgreSQL connections (persistent, one per worker "
+        f"thread; max_connections {m['max_connections']}):",
         "",
-        "| photos sent | RSS | PSS | USS | connections |",
-        "|---|---:|---:|---:|---:|",
+        "| photos sent | worker RSS | worker PSS | worker USS | master RSS / PSS | whole server (PSS) | per worker | connections |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
         *[f"| {photo_label(s)} | {s['memory']['max_rss_mb']:.0f} MB | {s['memory']['max_pss_mb']:.0f} MB | "
-          f"{s['memory']['max_uss_mb']:.0f} MB | {s['memory']['peak_connections']} |" for s in sets],
+          f"{s['memory']['max_uss_mb']:.0f} MB | {s['memory'].get('master_rss_mb', 0):.0f} / "
+          f"{s['memory'].get('master_pss_mb', 0):.0f} MB | {s['memory'].get('max_server_pss_mb', 0):.0f} MB | "
+          f"{s['memory'].get('server_pss_per_worker_mb', 0):.0f} MB | {s['memory']['peak_connections']} |"
+          for s in sets],
         "",
         *goal_notes(results),
         "",
@@ -910,9 +933,9 @@ def goal_notes(results: dict) -> list[str]:
                  for s in sets)
     samples = sorted({error for s in sets for run in (s["open_loop"], *s["closed_loop"], *s.get("rounds", []))
                       for error in run.get("error_samples", [])})
-    rss = results["memory"]["max_rss_mb"]
+    per_worker = max(s["memory"].get("server_pss_per_worker_mb", 0) for s in sets)
     memory = ", ".join(f"{s['memory']['max_rss_mb']:.0f} MB with {s['photos']}" for s in sets)
-    shares = ", ".join(f"{s['memory']['max_pss_mb']:.0f} MB with {s['photos']}" for s in sets)
+    shares = ", ".join(f"{s['memory'].get('server_pss_per_worker_mb', 0):.0f} MB with {s['photos']}" for s in sets)
     met = lambda ok: "met" if ok else "not met"  # noqa: E731
     return [
         f"Goal 1, ≥ {GOAL_FLOOR_RATIO:.0%} of the floor's throughput: "
@@ -922,16 +945,15 @@ def goal_notes(results: dict) -> list[str]:
         f"the other requests: {rest}).",
         f"Goal 3, no errors: **{met(errors == 0)}** ({errors} in the whole run"
         + (f": {'; '.join(samples)}" if samples else "") + ").",
-        f"Goal 4, under {GOAL_WORKER_MB} MB per web worker: **{met(rss < GOAL_WORKER_MB)}** "
-        f"(resident at most: {memory}; read as each worker's share of the machine's memory, PSS, at most "
-        f"{shares})"
-        + ("; a process decodes one photo at a time (photos/intake.py) and `vssid web` limits glibc to two "
-           "memory arenas, so most of it is the libraries every worker loads (Django, OpenCV, NumPy, Pillow, "
-           "psycopg, cryptography, boto3): a worker waiting for its first request, imports done, was "
-           f"{max(s['memory'].get('idle_rss_mb', 0) for s in sets):.0f} MB resident, part of it shared between "
-           "the workers"
-           if "threads" in results["server"].get("shape", "") else "")
-        + ".",
+        f"Goal 4, under {GOAL_WORKER_MB} MB per web worker: **{met(per_worker < GOAL_WORKER_MB)}**, judged by "
+        "what the server takes of the machine's memory per worker, the master's share included (the whole "
+        f"server's PSS ÷ the workers: {shares}); by the resident size of the largest worker, which counts the "
+        "pages it shares with the master and the other worker as if they were its own, "
+        f"{'met' if results['memory']['max_rss_mb'] < GOAL_WORKER_MB else 'not met'} ({memory}). "
+        "A process works on two photos at a time (photos/services.py) and `vssid web` limits glibc to two "
+        "memory arenas; a worker waiting for its first request was "
+        f"{max(s['memory'].get('idle_rss_mb', 0) for s in sets):.0f} MB resident, most of it pages shared with "
+        "the master.",
     ]
 
 
@@ -949,11 +971,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3,
                         help="pairs of (maximum, floor) measured at the best level; the median pair is reported")
     parser.add_argument("--people", type=int, default=10000, help="registry size (synthetic people)")
+    parser.add_argument("--sets", default="12 MP,1600 px",
+                        help="photo sets to measure, comma-separated (the docs need both); e.g. '1600 px' for an A/B run")
     add_docs_arguments(parser, "registration_load")
     args = parser.parse_args()
     if args.render_only:
         render_saved("registration_load", render_docs)
         return
+    if args.write_docs and sorted(args.sets.split(",")) != ["12 MP", "1600 px"]:
+        parser.error("--write-docs needs both photo sets")
     if args.quick:
         args.levels, args.warmup, args.window, args.open_seconds, args.people, args.rounds = "4", 3, 8, 10, 2000, 1
 
@@ -973,7 +999,7 @@ def main() -> None:
     levels = [int(level) for level in args.levels.split(",")]
     workers_seen = 0
     SERVER_LOG.unlink(missing_ok=True)
-    for name in ("12 MP", "1600 px"):
+    for name in args.sets.split(","):
         # A fresh server per photo set: each set's memory figures are its own.
         server, command = start_server(args.workers)
         results["server"] = {"command": command, "shape": server_shape(args.workers)}
@@ -996,7 +1022,8 @@ def main() -> None:
     results["memory"] = {
         "workers_seen": workers_seen,
         **{key: max(s["memory"][key] for s in results["photo_sets"])
-           for key in ("peak_connections", "max_rss_mb", "max_pss_mb", "max_uss_mb")}}
+           for key in ("peak_connections", "max_rss_mb", "max_pss_mb", "max_uss_mb", "max_server_pss_mb",
+                       "server_pss_per_worker_mb")}}
     results["load_average_at_end"] = round(os.getloadavg()[0], 1)
     print(f"memory: {results['memory']}")
     walks = 2 if args.quick else 8

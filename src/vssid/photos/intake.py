@@ -128,10 +128,10 @@ class PixelBudget:
     """How many decoded pixels the photos being worked on in this process may hold at once.
 
     A photo reserves its decoded size before decoding and waits, in arrival order, until it fits;
-    one larger than the whole budget runs alone. The three photos of one upload (a 12 MP JPEG
-    decodes at 2016 × 1512, 3 MP) are then worked on together, on both cores, where a single lock
-    made them wait for each other; and the most a process holds in pixels stays what one photo of
-    MAX_PIXELS held under that lock (uploads arriving together once piled up to 291 MB per worker,
+    one larger than the whole budget runs alone. The photos of one upload (a 12 MP JPEG decodes at
+    2016 × 1512, 3 MP) are then worked on side by side, on both cores, where a single lock made them
+    wait for each other; and the most a process holds in pixels stays what one photo of MAX_PIXELS
+    held under that lock (uploads arriving together once piled up to 291 MB per worker,
     docs/benchmarks.md).
     """
 
@@ -146,8 +146,10 @@ class PixelBudget:
         with self._changed:
             turn = object()
             self._waiting.append(turn)
-            self._changed.wait_for(lambda: self._waiting[0] is turn and self._fits(pixels))
-            self._waiting.popleft()
+            try:
+                self._changed.wait_for(lambda: self._waiting[0] is turn and self._fits(pixels))
+            finally:  # served, or interrupted while waiting: either way out of the line
+                self._waiting.remove(turn)
             self._in_use += pixels
             self._changed.notify_all()  # the next in line may fit beside this one
         try:
@@ -188,11 +190,11 @@ def prepare_photo(stream: BinaryIO | bytes, kind: PhotoKind | str) -> PreparedPh
     with _decoding(kind):
         _plan_reduced_decode(image, target)
     with decoding_budget.reserve(image.width * image.height):  # the size it will decode at
-        return _finish(image, target, orientation, icc_profile, source_format, kind)
+        return _decode_check_encode(image, target, orientation, icc_profile, source_format, kind)
 
 
-def _finish(image: Image.Image, target: tuple[int, int], orientation: int, icc_profile: bytes | None,
-            source_format: str, kind: PhotoKind) -> PreparedPhoto:
+def _decode_check_encode(image: Image.Image, target: tuple[int, int], orientation: int,
+                        icc_profile: bytes | None, source_format: str, kind: PhotoKind) -> PreparedPhoto:
     with _decoding(kind):
         image = _decode_to(image, target)
     image = _to_srgb(image, icc_profile)

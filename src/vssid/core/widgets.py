@@ -2,9 +2,9 @@
 
 Django renders every widget through a template, and a select through one more template per option.
 The templates of the four inputs of the personal-details step took 0.5 ms of its 3.5 ms (in one
-process, docs/benchmarks.md “Step pages, side by side”), and for the 35 provinces of the look-up page the options
-were the page's largest single cost (bench/lookup.py). tests/core/test_widgets.py renders both ways
-and compares.
+process; docs/benchmarks.md, “Step pages, side by side”), and for the 35 provinces of the look-up
+page the options were the page's largest single cost (bench/lookup.py). tests/core/test_widgets.py
+renders both ways and compares.
 """
 import html
 
@@ -40,7 +40,8 @@ def _attributes(attrs: dict) -> str:
 def input_markup(widget: dict) -> str:
     """An <input> from a widget's template context, as Django's input.html writes it."""
     value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
-    return f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{value}{_attributes(widget["attrs"])}>'
+    attributes = _attributes(widget["attrs"])
+    return f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{value}{attributes}>'
 
 
 class FormRenderer(DjangoTemplates):
